@@ -1,0 +1,39 @@
+{
+  "target_defaults": {
+    "cflags_cc": ["-std=c++17", "-fvisibility=hidden", "-Wall", "-Wextra", "-fstack-protector-strong"],
+    "cflags!": ["-fno-exceptions"],
+    "cflags_cc!": ["-fno-exceptions"],
+    "defines": [
+      "NAPI_VERSION=8",
+      "NAPI_CPP_EXCEPTIONS",
+      "NODE_ADDON_API_CPP_EXCEPTIONS_ALL",
+      "NODE_ADDON_API_DISABLE_DEPRECATED"
+    ],
+    "conditions": [
+      ["OS=='linux'", {
+        "defines": ["_FORTIFY_SOURCE=2"],
+        "ldflags": ["-Wl,-z,relro", "-Wl,-z,now", "-Wl,-z,noexecstack"]
+      }]
+    ]
+  },
+  "targets": [
+    {
+      "target_name": "tcpstate",
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "sources": ["native/addon.cc", "native/convert.cc"],
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": [
+            "native/linux/backend.cc",
+            "native/linux/bytecode.cc",
+            "native/linux/messages.cc",
+            "native/linux/netlink.cc"
+          ]
+        }],
+        ["OS!='linux'", {
+          "sources": ["native/unsupported/backend.cc"]
+        }]
+      ]
+    }
+  ]
+}

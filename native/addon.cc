@@ -1,0 +1,65 @@
+// Module init: the native surface the TypeScript facade calls (see lib/binding.ts).
+#include <napi.h>
+
+#include "convert.h"
+#include "table.h"
+#include "worker.h"
+
+namespace tcpstate {
+
+namespace {
+
+template <typename Result>
+Napi::Value ReadSync(const Napi::CallbackInfo& info, ReadFn<Result> read,
+                     ConvertFn<Result> convert) {
+  Napi::Env env = info.Env();
+  Query query = ParseQuery(env, info[0]);
+  Result result;
+  SysError error = TimedRead(read, query, &result);
+  return ToJs(env, error, result, convert);
+}
+
+template <typename Result>
+Napi::Value ReadAsync(const Napi::CallbackInfo& info, ReadFn<Result> read,
+                      ConvertFn<Result> convert) {
+  Napi::Env env = info.Env();
+  Query query = ParseQuery(env, info[0]);
+  auto* worker = new ReadWorker<Result>(env, query, read, convert);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();  // the worker deletes itself when done
+  return promise;
+}
+
+Napi::Value Counts_(const Napi::CallbackInfo& info) {
+  return ReadSync<Counts>(info, ReadCounts, CountsToJs);
+}
+Napi::Value CountsAsync(const Napi::CallbackInfo& info) {
+  return ReadAsync<Counts>(info, ReadCounts, CountsToJs);
+}
+Napi::Value Sockets(const Napi::CallbackInfo& info) {
+  return ReadSync<SocketTable>(info, ReadSockets, TableToJs);
+}
+Napi::Value SocketsAsync(const Napi::CallbackInfo& info) {
+  return ReadAsync<SocketTable>(info, ReadSockets, TableToJs);
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("backend", Napi::String::New(env, BackendName()));
+  const char* source = BackendSource();
+  exports.Set("source", source ? Napi::Value(Napi::String::New(env, source)) : env.Null());
+  exports.Set("counts", Napi::Function::New(env, Counts_, "counts"));
+  exports.Set("countsAsync", Napi::Function::New(env, CountsAsync, "countsAsync"));
+  exports.Set("sockets", Napi::Function::New(env, Sockets, "sockets"));
+  exports.Set("socketsAsync", Napi::Function::New(env, SocketsAsync, "socketsAsync"));
+  return exports;
+}
+
+}  // namespace
+
+}  // namespace tcpstate
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  return tcpstate::Init(env, exports);
+}
+
+NODE_API_MODULE(tcpstate, InitModule)

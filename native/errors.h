@@ -1,0 +1,31 @@
+// The documented error codes and plain constructors for SysError.
+// No N-API here: errors are values until the binding layer converts them on the main thread.
+#ifndef TCPSTATE_ERRORS_H_
+#define TCPSTATE_ERRORS_H_
+
+#include <string>
+
+#include "table.h"
+
+namespace tcpstate {
+
+// Keep in sync with lib/errors.ts (ErrorCode).
+constexpr const char* kSystemError = "TCPSTATE_SYSTEM_ERROR";
+constexpr const char* kPermissionDenied = "TCPSTATE_PERMISSION_DENIED";
+constexpr const char* kUnsupportedPlatform = "TCPSTATE_UNSUPPORTED_PLATFORM";
+constexpr const char* kDiagUnavailable = "TCPSTATE_DIAG_UNAVAILABLE";
+constexpr const char* kProtocolError = "TCPSTATE_PROTOCOL_ERROR";
+constexpr const char* kTimeout = "TCPSTATE_TIMEOUT";
+
+inline SysError MakeError(const char* code, int errnum, const char* syscall, std::string message) {
+  SysError e;
+  e.code = code;
+  e.errnum = errnum;
+  e.syscall = syscall ? syscall : "";
+  e.message = std::move(message);
+  return e;
+}
+
+}  // namespace tcpstate
+
+#endif  // TCPSTATE_ERRORS_H_

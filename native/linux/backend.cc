@@ -1,0 +1,136 @@
+// The Linux backend: TCP sockets through NETLINK_SOCK_DIAG / INET_DIAG,
+// one dump per address family, states and filters applied in the kernel.
+#include <linux/inet_diag.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <new>
+#include <vector>
+
+#include "../errors.h"
+#include "../table.h"
+#include "bytecode.h"
+#include "messages.h"
+#include "netlink.h"
+
+namespace tcpstate {
+
+namespace {
+
+using linux_diag::DiagSocket;
+using linux_diag::DiagVisitor;
+
+// A visitor that can start over when a read has to be repeated.
+class ResettableVisitor : public DiagVisitor {
+ public:
+  virtual void Reset() = 0;
+};
+
+class CountVisitor : public ResettableVisitor {
+ public:
+  CountVisitor(uint32_t states, Counts* out) : states_(states), out_(out) {}
+  void OnSocket(const inet_diag_msg& msg) override {
+    uint8_t state = msg.idiag_state;
+    // Only states we asked for are counted: the facade maps exactly those.
+    if (state >= kRawStates || !(states_ & (1u << state))) return;
+    (msg.idiag_family == AF_INET6 ? out_->ipv6 : out_->ipv4)[state]++;
+  }
+  void Reset() override {
+    for (int i = 0; i < kRawStates; i++) out_->ipv4[i] = out_->ipv6[i] = 0;
+  }
+
+ private:
+  uint32_t states_;
+  Counts* out_;
+};
+
+class RowVisitor : public ResettableVisitor {
+ public:
+  RowVisitor(uint32_t states, SocketTable* out) : states_(states), out_(out) {}
+  void OnSocket(const inet_diag_msg& msg) override {
+    uint8_t state = msg.idiag_state;
+    if (state >= kRawStates || !(states_ & (1u << state))) return;
+    out_->rows.emplace_back();
+    linux_diag::ToRecord(msg, &out_->rows.back());
+  }
+  void Reset() override { out_->rows.clear(); }
+
+ private:
+  uint32_t states_;
+  SocketTable* out_;
+};
+
+// Whether any socket of an address family can pass the query's address filters.
+// An IPv4 filter still needs the IPv6 dump, for IPv4-mapped IPv6 sockets.
+bool FamilyCanMatch(const Query& query, uint8_t family) {
+  if (family == kIPv4) {
+    if (!query.ipv4) return false;
+    if (query.localAddress.set && query.localAddress.family == kIPv6) return false;
+    if (query.remoteAddress.set && query.remoteAddress.family == kIPv6) return false;
+    return true;
+  }
+  return query.ipv6;
+}
+
+constexpr int kMaxAttempts = 3;
+
+SysError Read(const Query& query, ResettableVisitor* visitor, ReadInfo* info) {
+  if (query.states == 0) return SysError();
+  std::vector<uint8_t> bytecode = linux_diag::BuildBytecode(query);
+  size_t bufferSize = 0;
+  for (int attempt = 0; attempt < kMaxAttempts; attempt++) {
+    DiagSocket socket;
+    SysError err = socket.Open(bufferSize);
+    if (!err.ok()) return err;
+    visitor->Reset();
+    bool interrupted = false;
+    size_t truncatedSize = 0;
+    for (uint8_t family : {kIPv4, kIPv6}) {
+      if (!FamilyCanMatch(query, family)) continue;
+      err = socket.Dump(family == kIPv6 ? AF_INET6 : AF_INET, query.states, bytecode, visitor,
+                        &interrupted, &truncatedSize);
+      if (!err.ok()) break;
+    }
+    if (err.ok()) {
+      info->consistent = !interrupted;
+      return err;
+    }
+    // A datagram larger than the buffer lost data: read again with a buffer that fits.
+    if (truncatedSize == 0) return err;
+    bufferSize = truncatedSize;
+  }
+  return MakeError(kProtocolError, EMSGSIZE, "recvmsg",
+                   "netlink datagrams kept outgrowing the receive buffer");
+}
+
+SysError OutOfMemory() {
+  return MakeError(kSystemError, ENOMEM, "malloc", "out of memory while reading the socket table");
+}
+
+}  // namespace
+
+const char* BackendName() { return "linux"; }
+const char* BackendSource() { return "netlink"; }
+
+SysError ReadCounts(const Query& query, Counts* out) {
+  CountVisitor visitor(query.states, out);
+  try {
+    return Read(query, &visitor, &out->info);
+  } catch (const std::bad_alloc&) {
+    return OutOfMemory();
+  }
+}
+
+SysError ReadSockets(const Query& query, SocketTable* out) {
+  out->fields = kFieldTimer | kFieldUid | kFieldInode | kFieldQueues;
+  RowVisitor visitor(query.states, out);
+  try {
+    return Read(query, &visitor, &out->info);
+  } catch (const std::bad_alloc&) {
+    out->rows.clear();
+    out->rows.shrink_to_fit();
+    return OutOfMemory();
+  }
+}
+
+}  // namespace tcpstate

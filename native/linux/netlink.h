@@ -1,0 +1,46 @@
+// A NETLINK_SOCK_DIAG socket and the dump loop over it.
+#ifndef TCPSTATE_LINUX_NETLINK_H_
+#define TCPSTATE_LINUX_NETLINK_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "../table.h"
+#include "messages.h"
+
+namespace tcpstate {
+namespace linux_diag {
+
+class DiagSocket {
+ public:
+  DiagSocket() = default;
+  ~DiagSocket();
+  DiagSocket(const DiagSocket&) = delete;
+  DiagSocket& operator=(const DiagSocket&) = delete;
+
+  // `bufferSize` of 0 picks the default: max(32 KiB, page size), which holds the
+  // largest datagram the kernel sends for a dump.
+  SysError Open(size_t bufferSize = 0);
+
+  // One SOCK_DIAG_BY_FAMILY dump of TCP sockets of `family` (AF_INET or AF_INET6)
+  // whose state bit is set in `states`, filtered in the kernel by `bytecode`.
+  // Sets *interrupted when the kernel flagged NLM_F_DUMP_INTR.
+  // A datagram larger than the buffer yields kProtocolError with *truncatedSize set
+  // to the size needed; the socket is then spent.
+  SysError Dump(uint8_t family, uint32_t states, const std::vector<uint8_t>& bytecode,
+                DiagVisitor* visitor, bool* interrupted, size_t* truncatedSize);
+
+  size_t buffer_size() const { return buffer_.size(); }
+
+ private:
+  int fd_ = -1;
+  uint32_t portid_ = 0;
+  uint32_t seq_ = 0;
+  std::vector<uint8_t> buffer_;
+};
+
+}  // namespace linux_diag
+}  // namespace tcpstate
+
+#endif  // TCPSTATE_LINUX_NETLINK_H_
