@@ -1,0 +1,150 @@
+import { isIP } from 'node:net';
+
+import { invalidArgType, invalidArgValue, outOfRange } from './errors';
+import { STATES, type TcpState } from './types';
+
+/** An address filter, validated: `prefix` is within the family's length. */
+export interface AddressSpec {
+  address: string;
+  prefix: number;
+  family: 4 | 6;
+}
+
+/** Options after validation, platform-neutral. */
+export interface Filter {
+  ipv4: boolean;
+  ipv6: boolean;
+  /** `null` = every state. */
+  states: readonly TcpState[] | null;
+  localPort?: [number, number];
+  remotePort?: [number, number];
+  localAddress?: AddressSpec;
+  remoteAddress?: AddressSpec;
+}
+
+const FILTER_KEYS = ['family', 'states', 'localPort', 'remotePort', 'localAddress', 'remoteAddress'];
+const MAX_STATES_LENGTH = 64;
+const STATE_SET: ReadonlySet<string> = new Set(STATES);
+
+function own(object: object, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(object, key)
+    ? (object as Record<string, unknown>)[key]
+    : undefined;
+}
+
+/**
+ * Checks an options argument. Only own properties are read, so values on
+ * Object.prototype never leak in; unknown names are rejected. `extraKeys` are
+ * options a particular call accepts besides the filters (it checks them itself).
+ */
+export function parseOptions(options: unknown, extraKeys: readonly string[] = []): Filter {
+  const filter: Filter = { ipv4: true, ipv6: true, states: null };
+  if (options === undefined) return filter;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgType('options', 'of type object', options);
+  }
+  for (const key of Object.keys(options)) {
+    if (!FILTER_KEYS.includes(key) && !extraKeys.includes(key)) {
+      const known = [...FILTER_KEYS, ...extraKeys].join(', ');
+      throw invalidArgValue(`options.${key}`, own(options, key), `is not a known option (known: ${known})`);
+    }
+  }
+
+  const family = own(options, 'family');
+  if (family !== undefined) {
+    if (typeof family !== 'string') throw invalidArgType('options.family', 'of type string', family);
+    if (family !== 'ipv4' && family !== 'ipv6' && family !== 'all') {
+      throw invalidArgValue('options.family', family, "must be 'ipv4', 'ipv6' or 'all'");
+    }
+    filter.ipv4 = family !== 'ipv6';
+    filter.ipv6 = family !== 'ipv4';
+  }
+
+  const states = own(options, 'states');
+  if (states !== undefined) filter.states = parseStates(states);
+
+  const localPort = own(options, 'localPort');
+  if (localPort !== undefined) filter.localPort = parsePort('options.localPort', localPort);
+  const remotePort = own(options, 'remotePort');
+  if (remotePort !== undefined) filter.remotePort = parsePort('options.remotePort', remotePort);
+
+  const localAddress = own(options, 'localAddress');
+  if (localAddress !== undefined) {
+    filter.localAddress = parseAddress('options.localAddress', localAddress);
+  }
+  const remoteAddress = own(options, 'remoteAddress');
+  if (remoteAddress !== undefined) {
+    filter.remoteAddress = parseAddress('options.remoteAddress', remoteAddress);
+  }
+  return filter;
+}
+
+function parseStates(value: unknown): TcpState[] {
+  if (!Array.isArray(value)) {
+    throw invalidArgType('options.states', 'an array of state names', value);
+  }
+  if (value.length === 0) {
+    throw invalidArgValue('options.states', value, 'must name at least one state');
+  }
+  if (value.length > MAX_STATES_LENGTH) {
+    throw outOfRange('options.states.length', `<= ${MAX_STATES_LENGTH}`, value.length);
+  }
+  const seen = new Set<TcpState>();
+  for (let i = 0; i < value.length; i++) {
+    const state: unknown = value[i];
+    if (typeof state !== 'string') throw invalidArgType(`options.states[${i}]`, 'of type string', state);
+    if (!STATE_SET.has(state)) {
+      throw invalidArgValue(`options.states[${i}]`, state, `must be one of ${STATES.join(', ')}`);
+    }
+    seen.add(state as TcpState);
+  }
+  return STATES.filter((s) => seen.has(s));
+}
+
+function checkPort(name: string, value: unknown): number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw outOfRange(name, 'an integer >= 0 and <= 65535', value);
+  }
+  return value;
+}
+
+function parsePort(name: string, value: unknown): [number, number] {
+  if (typeof value === 'number') {
+    const port = checkPort(name, value);
+    return [port, port];
+  }
+  if (!Array.isArray(value)) {
+    throw invalidArgType(name, 'a port number or a [min, max] array', value);
+  }
+  if (value.length !== 2) throw invalidArgValue(name, value, 'must be a [min, max] pair');
+  const min = checkPort(`${name}[0]`, value[0]);
+  const max = checkPort(`${name}[1]`, value[1]);
+  if (min > max) throw invalidArgValue(name, value, 'must have min <= max');
+  return [min, max];
+}
+
+const MAX_ADDRESS_LENGTH = 64;
+
+function parseAddress(name: string, value: unknown): AddressSpec {
+  if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
+  const bad = (why: string) => invalidArgValue(name, value, why);
+  if (value.length > MAX_ADDRESS_LENGTH) throw bad('is not an IP address or CIDR');
+  const slash = value.indexOf('/');
+  const address = slash === -1 ? value : value.slice(0, slash);
+  const version = isIP(address);
+  // isIP accepts IPv6 zone ids ('fe80::1%eth0'); the kernel filter has no use for them.
+  if ((version !== 4 && version !== 6) || address.includes('%')) {
+    throw bad('must be an IP address or CIDR, such as 10.0.0.0/8 or ::1');
+  }
+  const bits = version === 4 ? 32 : 128;
+  let prefix = bits;
+  if (slash !== -1) {
+    const text = value.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(text) || Number(text) > bits) {
+      throw bad(`must have a prefix length from 0 to ${bits}`);
+    }
+    prefix = Number(text);
+  }
+  return { address, prefix, family: version };
+}
