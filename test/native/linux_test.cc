@@ -1,0 +1,300 @@
+// Tests of native/linux on built bytes and against the real kernel; no N-API involved.
+// Prints one "ok"/"not ok" line per check and exits non-zero on any failure.
+#include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "../../native/errors.h"
+#include "../../native/linux/bytecode.h"
+#include "../../native/linux/messages.h"
+#include "../../native/linux/netlink.h"
+
+using namespace tcpstate;
+using namespace tcpstate::linux_diag;
+
+static int failures = 0;
+
+static void Check(bool ok, const std::string& name) {
+  std::printf("%s %s\n", ok ? "ok" : "not ok", name.c_str());
+  if (!ok) failures++;
+}
+
+namespace {
+
+constexpr uint32_t kSeq = 7;
+constexpr uint32_t kPort = 4242;
+
+class Collect : public DiagVisitor {
+ public:
+  void OnSocket(const inet_diag_msg& msg) override { rows.push_back(msg); }
+  std::vector<inet_diag_msg> rows;
+};
+
+// Appends one netlink message with `payload` to `out`, 4-byte aligned.
+void Message(std::vector<uint8_t>* out, uint16_t type, const void* payload, size_t size,
+             uint16_t flags = NLM_F_MULTI, uint32_t seq = kSeq, uint32_t pid = kPort) {
+  nlmsghdr header = {};
+  header.nlmsg_len = static_cast<uint32_t>(NLMSG_LENGTH(size));
+  header.nlmsg_type = type;
+  header.nlmsg_flags = flags;
+  header.nlmsg_seq = seq;
+  header.nlmsg_pid = pid;
+  size_t at = out->size();
+  out->resize(at + NLMSG_ALIGN(header.nlmsg_len), 0);
+  std::memcpy(out->data() + at, &header, sizeof(header));
+  if (size) std::memcpy(out->data() + at + NLMSG_HDRLEN, payload, size);
+}
+
+inet_diag_msg Socket(uint8_t family, uint8_t state, uint16_t sport) {
+  inet_diag_msg msg = {};
+  msg.idiag_family = family;
+  msg.idiag_state = state;
+  msg.id.idiag_sport = htons(sport);
+  msg.idiag_inode = 99;
+  return msg;
+}
+
+void Done(std::vector<uint8_t>* out, int32_t status = 0) {
+  Message(out, NLMSG_DONE, &status, sizeof(status));
+}
+
+void Error(std::vector<uint8_t>* out, int32_t status) {
+  nlmsgerr err = {};
+  err.error = status;
+  Message(out, NLMSG_ERROR, &err, sizeof(err), 0);
+}
+
+DumpState Parse(const std::vector<uint8_t>& bytes, Collect* visitor) {
+  DumpState state;
+  state.seq = kSeq;
+  state.portid = kPort;
+  ParseDatagram(bytes.data(), bytes.size(), &state, visitor);
+  return state;
+}
+
+void ParserTests() {
+  {
+    std::vector<uint8_t> bytes;
+    inet_diag_msg a = Socket(AF_INET, 1, 80), b = Socket(AF_INET6, 6, 443);
+    Message(&bytes, SOCK_DIAG_BY_FAMILY, &a, sizeof(a));
+    Message(&bytes, SOCK_DIAG_BY_FAMILY, &b, sizeof(b));
+    Done(&bytes);
+    Collect c;
+    DumpState s = Parse(bytes, &c);
+    Check(s.error.ok() && s.done && !s.interrupted && c.rows.size() == 2 && s.sockets == 2,
+          "two sockets then NLMSG_DONE");
+    SocketRecord r;
+    ToRecord(c.rows[1], &r);
+    Check(r.family == kIPv6 && r.state == 6 && r.localPort == 443 && r.inode == 99,
+          "a message converts to a record");
+  }
+  {
+    // A message that carries attributes after inet_diag_msg, as the kernel sends.
+    std::vector<uint8_t> payload(sizeof(inet_diag_msg) + 12, 0xab);
+    inet_diag_msg a = Socket(AF_INET, 10, 22);
+    std::memcpy(payload.data(), &a, sizeof(a));
+    std::vector<uint8_t> bytes;
+    Message(&bytes, SOCK_DIAG_BY_FAMILY, payload.data(), payload.size());
+    Collect c;
+    DumpState s = Parse(bytes, &c);
+    Check(s.error.ok() && !s.done && c.rows.size() == 1, "attributes after the message are skipped");
+  }
+  {
+    std::vector<uint8_t> bytes;
+    Error(&bytes, -EPERM);
+    Collect c;
+    DumpState s = Parse(bytes, &c);
+    Check(s.done && s.error.code == kPermissionDenied && s.error.errnum == EPERM && c.rows.empty(),
+          "NLMSG_ERROR before any data ends the dump with the error");
+  }
+  {
+    std::vector<uint8_t> bytes;
+    Error(&bytes, -ENOENT);
+    Collect c;
+    Check(Parse(bytes, &c).error.code == kDiagUnavailable, "ENOENT from the kernel means no inet_diag");
+  }
+  {
+    std::vector<uint8_t> bytes;
+    Error(&bytes, 0);
+    Collect c;
+    Check(Parse(bytes, &c).error.code == kProtocolError, "an ACK in place of a dump is an error");
+  }
+  {
+    std::vector<uint8_t> bytes;
+    Done(&bytes, -EINTR);
+    Collect c;
+    DumpState s = Parse(bytes, &c);
+    Check(s.done && !s.error.ok() && s.error.errnum == EINTR, "a negative NLMSG_DONE status is an error");
+  }
+  {
+    std::vector<uint8_t> bytes;
+    inet_diag_msg a = Socket(AF_INET, 1, 80);
+    Message(&bytes, SOCK_DIAG_BY_FAMILY, &a, sizeof(a), NLM_F_MULTI | NLM_F_DUMP_INTR);
+    Done(&bytes);
+    Collect c;
+    DumpState s = Parse(bytes, &c);
+    Check(s.error.ok() && s.interrupted && c.rows.size() == 1, "NLM_F_DUMP_INTR is surfaced");
+  }
+  {
+    std::vector<uint8_t> bytes;
+    inet_diag_msg a = Socket(AF_INET, 1, 80);
+    Message(&bytes, SOCK_DIAG_BY_FAMILY, &a, sizeof(a), NLM_F_MULTI, kSeq + 1);
+    Message(&bytes, SOCK_DIAG_BY_FAMILY, &a, sizeof(a), NLM_F_MULTI, kSeq, kPort + 1);
+    Message(&bytes, SOCK_DIAG_BY_FAMILY, &a, sizeof(a));
+    Collect c;
+    DumpState s = Parse(bytes, &c);
+    Check(s.error.ok() && c.rows.size() == 1 && s.foreign == 2, "messages of another seq or port are skipped");
+  }
+  {
+    std::vector<uint8_t> bytes(sizeof(nlmsghdr), 0);  // nlmsg_len 0 would loop forever if trusted
+    Collect c;
+    Check(Parse(bytes, &c).error.code == kProtocolError, "a zero nlmsg_len is an error");
+  }
+  {
+    std::vector<uint8_t> bytes;
+    inet_diag_msg a = Socket(AF_INET, 1, 80);
+    Message(&bytes, SOCK_DIAG_BY_FAMILY, &a, sizeof(a));
+    bytes.resize(bytes.size() - 8);  // the datagram ends inside the message
+    Collect c;
+    Check(Parse(bytes, &c).error.code == kProtocolError && c.rows.empty(),
+          "a length past the datagram is an error");
+  }
+  {
+    std::vector<uint8_t> bytes;
+    uint8_t shortPayload[8] = {AF_INET, 1};
+    Message(&bytes, SOCK_DIAG_BY_FAMILY, shortPayload, sizeof(shortPayload));
+    Collect c;
+    Check(Parse(bytes, &c).error.code == kProtocolError, "a truncated inet_diag_msg is an error");
+  }
+  {
+    std::vector<uint8_t> bytes;
+    inet_diag_msg a = Socket(AF_UNIX, 1, 80);
+    Message(&bytes, SOCK_DIAG_BY_FAMILY, &a, sizeof(a));
+    Collect c;
+    Check(Parse(bytes, &c).error.code == kProtocolError, "an unknown family is an error");
+  }
+  {
+    std::vector<uint8_t> bytes;
+    inet_diag_msg a = Socket(AF_INET, 1, 80);
+    Message(&bytes, SOCK_DIAG_BY_FAMILY, &a, sizeof(a));
+    bytes.push_back(0);
+    bytes.push_back(0);
+    Collect c;
+    Check(Parse(bytes, &c).error.code == kProtocolError, "trailing bytes are an error");
+  }
+}
+
+struct Op {
+  uint8_t code, yes;
+  uint16_t no;
+};
+
+Op OpAt(const std::vector<uint8_t>& program, size_t at) {
+  Op op;
+  std::memcpy(&op, program.data() + at, sizeof(op));
+  return op;
+}
+
+void BytecodeTests() {
+  Query none;
+  Check(BuildBytecode(none).empty(), "no filter, no bytecode");
+
+  Query all;
+  all.localPort = {true, 1000, 2000};
+  all.remotePort = {true, 3306, 3306};
+  all.localAddress.set = true;
+  all.localAddress.family = kIPv4;
+  all.localAddress.prefix = 8;
+  all.localAddress.bytes[0] = 10;
+  all.remoteAddress.set = true;
+  all.remoteAddress.family = kIPv6;
+  all.remoteAddress.prefix = 128;
+  all.remoteAddress.bytes[15] = 1;
+  std::vector<uint8_t> program = BuildBytecode(all);
+  size_t hostcond4 = 4 + sizeof(inet_diag_hostcond) + 4, hostcond6 = 4 + sizeof(inet_diag_hostcond) + 16;
+  Check(program.size() == 4 * 8 + hostcond4 + hostcond6, "the program has every condition");
+  // Walk it as the kernel's audit does: `yes` steps to the next op, `no` rejects.
+  const uint8_t codes[] = {INET_DIAG_BC_S_GE, INET_DIAG_BC_S_LE, INET_DIAG_BC_D_GE,
+                           INET_DIAG_BC_D_LE, INET_DIAG_BC_S_COND, INET_DIAG_BC_D_COND};
+  const uint16_t ports[] = {1000, 2000, 3306, 3306};
+  size_t at = 0;
+  bool sound = true;
+  for (int i = 0; i < 6; i++) {
+    Op op = OpAt(program, at);
+    sound = sound && op.code == codes[i] && op.no == program.size() - at + 4 && op.yes % 4 == 0;
+    if (i < 4) sound = sound && op.yes == 8 && OpAt(program, at + 4).no == ports[i];
+    at += op.yes;
+  }
+  Check(sound && at == program.size(), "conditions chain by yes and reject past the end");
+  inet_diag_hostcond cond;
+  std::memcpy(&cond, program.data() + 32 + 4, sizeof(cond));
+  Check(cond.family == AF_INET && cond.prefix_len == 8 && cond.port == -1 &&
+            program[32 + 4 + sizeof(cond)] == 10,
+        "an IPv4 host condition carries family, prefix and address");
+
+  Query fullRange;
+  fullRange.localPort = {true, 0, 65535};
+  Check(BuildBytecode(fullRange).empty(), "a full port range needs no condition");
+}
+
+class Count : public DiagVisitor {
+ public:
+  void OnSocket(const inet_diag_msg&) override { n++; }
+  size_t n = 0;
+};
+
+void KernelTests() {
+  DiagSocket socket;
+  SysError err = socket.Open();
+  Check(err.ok(), "a NETLINK_SOCK_DIAG socket opens: " + err.message);
+  Check(socket.buffer_size() >= 32768, "the receive buffer holds at least 32 KiB");
+  if (!err.ok()) return;
+
+  // The kernel refuses a malformed program before sending any data: the dump must end, not hang.
+  std::vector<uint8_t> bad = {99, 4, 8, 0};
+  Count count;
+  bool interrupted = false;
+  size_t truncated = 0;
+  err = socket.Dump(AF_INET, 1u << 10, bad, &count, &interrupted, &truncated);
+  Check(!err.ok() && err.errnum == EINVAL && count.n == 0, "a bytecode the kernel rejects is EINVAL");
+
+  // The same socket works again afterwards.
+  err = socket.Dump(AF_INET, 0x1ffe, {}, &count, &interrupted, &truncated);
+  Check(err.ok(), "the socket dumps again after an error");
+
+  // A listener of our own shows up through a kernel-side port filter.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr = {};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool listening = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 && listen(fd, 1) == 0;
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  Query query;
+  query.localPort = {true, ntohs(addr.sin_port), ntohs(addr.sin_port)};
+  Collect found;
+  err = socket.Dump(AF_INET, 1u << 10, BuildBytecode(query), &found, &interrupted, &truncated);
+  Check(listening && err.ok() && found.rows.size() == 1 && found.rows[0].idiag_state == 10 &&
+            ntohs(found.rows[0].id.idiag_sport) == ntohs(addr.sin_port),
+        "the kernel returns exactly our listener");
+  close(fd);
+}
+
+}  // namespace
+
+int main() {
+  ParserTests();
+  BytecodeTests();
+  KernelTests();
+  std::printf("%d failed\n", failures);
+  return failures == 0 ? 0 : 1;
+}
