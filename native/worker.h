@@ -53,16 +53,26 @@ class ReadWorker : public Napi::AsyncWorker {
 
   void Execute() override { error_ = TimedRead(read_, query_, &result_); }
 
+  // While a worker thread's environment is being torn down, every N-API call
+  // fails and throws: nothing can be delivered then, and nothing may escape.
   void OnOK() override {
-    Napi::HandleScope scope(Env());
     try {
-      deferred_.Resolve(ToJs(Env(), error_, result_, convert_));
-    } catch (const Napi::Error& e) {
-      deferred_.Reject(e.Value());
+      Napi::HandleScope scope(Env());
+      try {
+        deferred_.Resolve(ToJs(Env(), error_, result_, convert_));
+      } catch (const Napi::Error& e) {
+        deferred_.Reject(e.Value());
+      }
+    } catch (const Napi::Error&) {
     }
   }
 
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error& e) override {
+    try {
+      deferred_.Reject(e.Value());
+    } catch (const Napi::Error&) {
+    }
+  }
 
  private:
   Napi::Promise::Deferred deferred_;

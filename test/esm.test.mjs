@@ -1,0 +1,20 @@
+// The ES module entry exposes the same API as the CommonJS one.
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import tcpstateDefault, { snapshot, snapshotAsync, sockets, socketsAsync, STATES, TcpStateError, ERROR_CODES } from 'tcpstate';
+
+const cjs = createRequire(import.meta.url)('tcpstate');
+
+it('imports by name and by default, the same functions as require()', async () => {
+  assert.equal(snapshot, cjs.snapshot);
+  assert.equal(sockets, cjs.sockets);
+  assert.equal(snapshotAsync, cjs.snapshotAsync);
+  assert.equal(socketsAsync, cjs.socketsAsync);
+  assert.equal(TcpStateError, cjs.TcpStateError);
+  assert.equal(STATES, cjs.STATES);
+  assert.equal(ERROR_CODES, cjs.ERROR_CODES);
+  assert.equal(tcpstateDefault.snapshot, snapshot);
+  const result = await snapshotAsync({ states: ['LISTEN'] });
+  assert.equal(result.total, result.states.LISTEN);
+});
