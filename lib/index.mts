@@ -10,17 +10,6 @@ export {
   sockets,
   socketsAsync,
 } from './index.js';
-export type {
-  ErrorCode,
-  Family,
-  FamilyCounts,
-  Options,
-  PortFilter,
-  Snapshot,
-  Socket,
-  StateCounts,
-  TcpState,
-  TcpStateErrorDetails,
-} from './index.js';
+export type * from './index.js';
 
 export default tcpstate;

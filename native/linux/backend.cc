@@ -20,43 +20,45 @@ namespace {
 using linux_diag::DiagSocket;
 using linux_diag::DiagVisitor;
 
-// A visitor that can start over when a read has to be repeated.
-class ResettableVisitor : public DiagVisitor {
+// Takes the sockets in the states asked for (the facade maps exactly those),
+// and can start over when a read has to be repeated.
+class StateVisitor : public DiagVisitor {
  public:
+  explicit StateVisitor(uint32_t states) : states_(states) {}
+  void OnSocket(const inet_diag_msg& msg) final {
+    if (msg.idiag_state < kRawStates && (states_ & (1u << msg.idiag_state))) Take(msg);
+  }
+  virtual void Take(const inet_diag_msg& msg) = 0;
   virtual void Reset() = 0;
+
+ private:
+  uint32_t states_;
 };
 
-class CountVisitor : public ResettableVisitor {
+class CountVisitor : public StateVisitor {
  public:
-  CountVisitor(uint32_t states, Counts* out) : states_(states), out_(out) {}
-  void OnSocket(const inet_diag_msg& msg) override {
-    uint8_t state = msg.idiag_state;
-    // Only states we asked for are counted: the facade maps exactly those.
-    if (state >= kRawStates || !(states_ & (1u << state))) return;
-    (msg.idiag_family == AF_INET6 ? out_->ipv6 : out_->ipv4)[state]++;
+  CountVisitor(uint32_t states, Counts* out) : StateVisitor(states), out_(out) {}
+  void Take(const inet_diag_msg& msg) override {
+    (msg.idiag_family == AF_INET6 ? out_->ipv6 : out_->ipv4)[msg.idiag_state]++;
   }
   void Reset() override {
     for (int i = 0; i < kRawStates; i++) out_->ipv4[i] = out_->ipv6[i] = 0;
   }
 
  private:
-  uint32_t states_;
   Counts* out_;
 };
 
-class RowVisitor : public ResettableVisitor {
+class RowVisitor : public StateVisitor {
  public:
-  RowVisitor(uint32_t states, SocketTable* out) : states_(states), out_(out) {}
-  void OnSocket(const inet_diag_msg& msg) override {
-    uint8_t state = msg.idiag_state;
-    if (state >= kRawStates || !(states_ & (1u << state))) return;
+  RowVisitor(uint32_t states, SocketTable* out) : StateVisitor(states), out_(out) {}
+  void Take(const inet_diag_msg& msg) override {
     out_->rows.emplace_back();
     linux_diag::ToRecord(msg, &out_->rows.back());
   }
   void Reset() override { out_->rows.clear(); }
 
  private:
-  uint32_t states_;
   SocketTable* out_;
 };
 
@@ -74,7 +76,7 @@ bool FamilyCanMatch(const Query& query, uint8_t family) {
 
 constexpr int kMaxAttempts = 3;
 
-SysError Read(const Query& query, ResettableVisitor* visitor, ReadInfo* info) {
+SysError Read(const Query& query, StateVisitor* visitor, ReadInfo* info) {
   if (query.states == 0) return SysError();
   std::vector<uint8_t> bytecode = linux_diag::BuildBytecode(query);
   size_t bufferSize = 0;
