@@ -20,14 +20,21 @@
     {
       "target_name": "tcpstate",
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "sources": ["native/addon.cc", "native/convert.cc"],
+      "sources": [
+        "native/addon.cc",
+        "native/convert.cc",
+        "native/ports.cc",
+        "native/pressure.cc",
+        "native/read.cc"
+      ],
       "conditions": [
         ["OS=='linux'", {
           "sources": [
             "native/linux/backend.cc",
             "native/linux/bytecode.cc",
             "native/linux/messages.cc",
-            "native/linux/netlink.cc"
+            "native/linux/netlink.cc",
+            "native/linux/sysctl.cc"
           ]
         }],
         ["OS!='linux'", {

@@ -9,38 +9,50 @@ namespace tcpstate {
 
 namespace {
 
-template <typename Result>
-Napi::Value ReadSync(const Napi::CallbackInfo& info, ReadFn<Result> read,
-                     ConvertFn<Result> convert) {
+template <typename Request, typename Result>
+Napi::Value ReadSync(const Napi::CallbackInfo& info, Request (*parse)(const Napi::Env&, const Napi::Value&),
+                     ReadFn<Request, Result> read, ConvertFn<Result> convert) {
   Napi::Env env = info.Env();
-  Query query = ParseQuery(env, info[0]);
+  Request query = parse(env, info[0]);
   Result result;
   SysError error = TimedRead(read, query, &result);
   return ToJs(env, error, result, convert);
 }
 
-template <typename Result>
-Napi::Value ReadAsync(const Napi::CallbackInfo& info, ReadFn<Result> read,
-                      ConvertFn<Result> convert) {
+template <typename Request, typename Result>
+Napi::Value ReadAsync(const Napi::CallbackInfo& info, Request (*parse)(const Napi::Env&, const Napi::Value&),
+                      ReadFn<Request, Result> read, ConvertFn<Result> convert) {
   Napi::Env env = info.Env();
-  Query query = ParseQuery(env, info[0]);
-  auto* worker = new ReadWorker<Result>(env, query, read, convert);
+  Request query = parse(env, info[0]);
+  auto* worker = new ReadWorker<Request, Result>(env, query, read, convert);
   Napi::Promise promise = worker->Promise();
   worker->Queue();  // the worker deletes itself when done
   return promise;
 }
 
 Napi::Value Counts_(const Napi::CallbackInfo& info) {
-  return ReadSync<Counts>(info, ReadCounts, CountsToJs);
+  return ReadSync(info, ParseQuery, ReadCounts, CountsToJs);
 }
 Napi::Value CountsAsync(const Napi::CallbackInfo& info) {
-  return ReadAsync<Counts>(info, ReadCounts, CountsToJs);
+  return ReadAsync(info, ParseQuery, ReadCounts, CountsToJs);
 }
 Napi::Value Sockets(const Napi::CallbackInfo& info) {
-  return ReadSync<SocketTable>(info, ReadSockets, TableToJs);
+  return ReadSync(info, ParseQuery, ReadSockets, TableToJs);
 }
 Napi::Value SocketsAsync(const Napi::CallbackInfo& info) {
-  return ReadAsync<SocketTable>(info, ReadSockets, TableToJs);
+  return ReadAsync(info, ParseQuery, ReadSockets, TableToJs);
+}
+Napi::Value Pressure_(const Napi::CallbackInfo& info) {
+  return ReadSync(info, ParsePressureQuery, ReadPressure, PressureToJs);
+}
+Napi::Value PressureAsync(const Napi::CallbackInfo& info) {
+  return ReadAsync(info, ParsePressureQuery, ReadPressure, PressureToJs);
+}
+Napi::Value PortSettings_(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  PortSettings settings;
+  SysError error = ReadPortSettings(&settings);
+  return error.ok() ? PortSettingsToJs(env, settings) : ErrorToJs(env, error);
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -51,6 +63,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("countsAsync", Napi::Function::New(env, CountsAsync, "countsAsync"));
   exports.Set("sockets", Napi::Function::New(env, Sockets, "sockets"));
   exports.Set("socketsAsync", Napi::Function::New(env, SocketsAsync, "socketsAsync"));
+  exports.Set("pressure", Napi::Function::New(env, Pressure_, "pressure"));
+  exports.Set("pressureAsync", Napi::Function::New(env, PressureAsync, "pressureAsync"));
+  exports.Set("portSettings", Napi::Function::New(env, PortSettings_, "portSettings"));
   return exports;
 }
 

@@ -167,6 +167,71 @@ Query ParseQuery(const Napi::Env& env, const Napi::Value& value) {
   return query;
 }
 
+PressureQuery ParsePressureQuery(const Napi::Env& env, const Napi::Value& value) {
+  if (!value.IsObject()) ThrowType(env, "pressure request must be an object");
+  Napi::Object object = value.As<Napi::Object>();
+  PressureQuery request;
+  request.filter = ParseQuery(env, object.Get("query"));
+  request.listenStates = ToUint(env, object.Get("listenStates"), "listenStates", 4294967295.0);
+  request.timeWaitState =
+      static_cast<uint8_t>(ToUint(env, object.Get("timeWaitState"), "timeWaitState", kRawStates - 1));
+  request.establishedState = static_cast<uint8_t>(
+      ToUint(env, object.Get("establishedState"), "establishedState", kRawStates - 1));
+  request.top = ToUint(env, object.Get("top"), "top", 1e6);
+  return request;
+}
+
+Napi::Value PortSettingsToJs(const Napi::Env& env, const PortSettings& settings) {
+  Napi::Object object = Napi::Object::New(env);
+  object.Set("low", Napi::Number::New(env, settings.low));
+  object.Set("high", Napi::Number::New(env, settings.high));
+  object.Set("rangeSource", Napi::String::New(env, settings.rangeSource));
+  object.Set("reservedList", settings.reservedPresent
+                                 ? Napi::Value(Napi::String::New(env, settings.reservedList))
+                                 : env.Null());
+  object.Set("reservedInRange", Napi::Number::New(env, settings.reservedInRange));
+  Napi::Object values = Napi::Object::New(env);
+  for (const NamedValue& value : settings.values) {
+    Napi::Object entry = Napi::Object::New(env);
+    entry.Set("value", value.present ? Napi::Value(Napi::Number::New(env, value.value)) : env.Null());
+    entry.Set("source", value.present ? Napi::Value(Napi::String::New(env, value.source)) : env.Null());
+    values.Set(value.name, entry);
+  }
+  object.Set("values", values);
+  return object;
+}
+
+Napi::Value PressureToJs(const Napi::Env& env, const Pressure& pressure) {
+  Napi::Object object = InfoToJs(env, pressure.info);
+  object.Set("settings", PortSettingsToJs(env, pressure.settings));
+  object.Set("timeWait", Napi::Number::New(env, pressure.timeWait));
+  object.Set("clientSideTimeWait", Napi::Number::New(env, pressure.clientSideTimeWait));
+  object.Set("serverSideTimeWait", Napi::Number::New(env, pressure.serverSideTimeWait));
+  object.Set("otherTimeWait", Napi::Number::New(env, pressure.otherTimeWait));
+  object.Set("timedTimeWait", Napi::Number::New(env, pressure.timedTimeWait));
+  object.Set("minTimerMs", Napi::Number::New(env, pressure.minTimerMs));
+  object.Set("destinationCount",
+             Napi::Number::New(env, static_cast<double>(pressure.destinationCount)));
+  Napi::Array top = Napi::Array::New(env, pressure.top.size());
+  for (size_t i = 0; i < pressure.top.size(); i++) {
+    const DestinationStats& d = pressure.top[i];
+    Napi::Object entry = Napi::Object::New(env);
+    entry.Set("family", Napi::Number::New(env, d.family));
+    entry.Set("localAddress", Napi::String::New(env, FormatAddress(d.family, d.localAddress)));
+    entry.Set("remoteAddress", Napi::String::New(env, FormatAddress(d.family, d.remoteAddress)));
+    entry.Set("remotePort", Napi::Number::New(env, d.remotePort));
+    entry.Set("portsInUse", Napi::Number::New(env, d.portsInUse));
+    entry.Set("timeWait", Napi::Number::New(env, d.timeWait));
+    entry.Set("established", Napi::Number::New(env, d.established));
+    entry.Set("other", Napi::Number::New(env, d.other));
+    entry.Set("timedTimeWait", Napi::Number::New(env, d.timedTimeWait));
+    entry.Set("minTimerMs", Napi::Number::New(env, d.minTimerMs));
+    top.Set(static_cast<uint32_t>(i), entry);
+  }
+  object.Set("destinations", top);
+  return object;
+}
+
 Napi::Value CountsToJs(const Napi::Env& env, const Counts& counts) {
   Napi::Object object = InfoToJs(env, counts.info);
   Napi::Uint32Array ipv4 = Napi::Uint32Array::New(env, kRawStates);

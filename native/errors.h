@@ -26,6 +26,11 @@ inline SysError MakeError(const char* code, int errnum, const char* syscall, std
   return e;
 }
 
+inline SysError OutOfMemory() {
+  return MakeError(kSystemError, 12 /* ENOMEM */, "malloc",
+                   "out of memory while reading the socket table");
+}
+
 }  // namespace tcpstate
 
 #endif  // TCPSTATE_ERRORS_H_

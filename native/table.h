@@ -99,13 +99,83 @@ struct SocketTable {
   std::vector<SocketRecord> rows;
 };
 
+// Receives each socket a backend reads, already filtered by the query.
+// Reset() starts over when a read has to be repeated.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void Add(const SocketRecord& row) = 0;
+  virtual void Reset() = 0;
+};
+
+// One raw setting that bounds the ephemeral ports, as read, with where it came from.
+struct NamedValue {
+  std::string name;    // the OS's own name (sysctl or registry value)
+  bool present = false;
+  double value = 0;
+  std::string source;  // "sysctl", "registry", "wmi", "default"
+};
+
+// The ephemeral port range and the settings around it.
+struct PortSettings {
+  uint16_t low = 0;
+  uint16_t high = 0;
+  std::string rangeSource;       // where low/high came from
+  bool reservedPresent = false;  // whether the OS has a reserved-ports list at all
+  std::string reservedList;      // that list as the OS gives it (Linux ip_local_reserved_ports)
+  uint32_t reservedInRange = 0;  // distinct reserved ports inside [low, high]
+  std::vector<NamedValue> values;
+};
+
+// Traffic to one destination: (local address, remote address, remote port).
+struct DestinationStats {
+  uint8_t family = 0;  // IPv4-mapped IPv6 sockets are folded into kIPv4
+  uint8_t localAddress[16] = {};
+  uint8_t remoteAddress[16] = {};
+  uint16_t remotePort = 0;
+  uint32_t portsInUse = 0;   // sockets whose local port is in the ephemeral range
+  uint32_t timeWait = 0;
+  uint32_t established = 0;
+  uint32_t other = 0;
+  uint32_t timedTimeWait = 0;  // TIME_WAIT sockets that report their timer
+  uint32_t minTimerMs = 0;     // the least time left among them (the oldest close)
+};
+
+struct PressureQuery {
+  Query filter;
+  uint32_t listenStates = 0;     // raw state mask of listening sockets
+  uint8_t timeWaitState = 0;     // raw TIME_WAIT
+  uint8_t establishedState = 0;  // raw ESTABLISHED
+  uint32_t top = 0;
+};
+
+struct Pressure {
+  ReadInfo info;
+  PortSettings settings;
+  uint32_t timeWait = 0;
+  uint32_t clientSideTimeWait = 0;  // local port in the ephemeral range
+  uint32_t serverSideTimeWait = 0;  // local port is a listening port
+  uint32_t otherTimeWait = 0;
+  uint32_t timedTimeWait = 0;
+  uint32_t minTimerMs = 0;
+  uint64_t destinationCount = 0;
+  std::vector<DestinationStats> top;  // busiest first
+};
+
 // The backend, one implementation per OS (chosen in binding.gyp).
 // Each call is self-contained and safe to run on any thread.
 const char* BackendName();
 // The source a successful read reports ('netlink' on Linux), or nullptr when unsupported.
 const char* BackendSource();
+// The SocketRecord fields this backend fills (Field bits).
+uint32_t BackendFields();
 SysError ReadCounts(const Query& query, Counts* out);
+SysError ReadEach(const Query& query, RecordSink* sink, ReadInfo* info);
+SysError ReadPortSettings(PortSettings* out);
+
+// Built on the backend, the same for every OS (native/read.cc, native/pressure.cc).
 SysError ReadSockets(const Query& query, SocketTable* out);
+SysError ReadPressure(const PressureQuery& query, Pressure* out);
 
 }  // namespace tcpstate
 

@@ -11,15 +11,15 @@
 
 namespace tcpstate {
 
-template <typename Result>
-using ReadFn = SysError (*)(const Query&, Result*);
+template <typename Request, typename Result>
+using ReadFn = SysError (*)(const Request&, Result*);
 
 template <typename Result>
 using ConvertFn = Napi::Value (*)(const Napi::Env&, const Result&);
 
 // Runs a backend read and stamps when it started and how long it took. Pure C++.
-template <typename Result>
-SysError TimedRead(ReadFn<Result> read, const Query& query, Result* result) {
+template <typename Request, typename Result>
+SysError TimedRead(ReadFn<Request, Result> read, const Request& query, Result* result) {
   using namespace std::chrono;
   auto wall = system_clock::now();
   auto start = steady_clock::now();
@@ -38,10 +38,10 @@ Napi::Value ToJs(const Napi::Env& env, const SysError& error, const Result& resu
 
 // Execute() runs on a thread-pool thread and never touches `env`; the result is
 // converted in OnOK() on the main thread.
-template <typename Result>
+template <typename Request, typename Result>
 class ReadWorker : public Napi::AsyncWorker {
  public:
-  ReadWorker(const Napi::Env& env, const Query& query, ReadFn<Result> read,
+  ReadWorker(const Napi::Env& env, const Request& query, ReadFn<Request, Result> read,
              ConvertFn<Result> convert)
       : Napi::AsyncWorker(env, "tcpstate:read"),
         deferred_(Napi::Promise::Deferred::New(env)),
@@ -76,8 +76,8 @@ class ReadWorker : public Napi::AsyncWorker {
 
  private:
   Napi::Promise::Deferred deferred_;
-  Query query_;
-  ReadFn<Result> read_;
+  Request query_;
+  ReadFn<Request, Result> read_;
   ConvertFn<Result> convert_;
   Result result_;
   SysError error_;

@@ -49,17 +49,18 @@ class CountVisitor : public StateVisitor {
   Counts* out_;
 };
 
-class RowVisitor : public StateVisitor {
+class RecordVisitor : public StateVisitor {
  public:
-  RowVisitor(uint32_t states, SocketTable* out) : StateVisitor(states), out_(out) {}
+  RecordVisitor(uint32_t states, RecordSink* sink) : StateVisitor(states), sink_(sink) {}
   void Take(const inet_diag_msg& msg) override {
-    out_->rows.emplace_back();
-    linux_diag::ToRecord(msg, &out_->rows.back());
+    linux_diag::ToRecord(msg, &record_);
+    sink_->Add(record_);
   }
-  void Reset() override { out_->rows.clear(); }
+  void Reset() override { sink_->Reset(); }
 
  private:
-  SocketTable* out_;
+  RecordSink* sink_;
+  SocketRecord record_;
 };
 
 // Whether any socket of an address family can pass the query's address filters.
@@ -105,14 +106,11 @@ SysError Read(const Query& query, StateVisitor* visitor, ReadInfo* info) {
                    "netlink datagrams kept outgrowing the receive buffer");
 }
 
-SysError OutOfMemory() {
-  return MakeError(kSystemError, ENOMEM, "malloc", "out of memory while reading the socket table");
-}
-
 }  // namespace
 
 const char* BackendName() { return "linux"; }
 const char* BackendSource() { return "netlink"; }
+uint32_t BackendFields() { return kFieldTimer | kFieldUid | kFieldInode | kFieldQueues; }
 
 SysError ReadCounts(const Query& query, Counts* out) {
   CountVisitor visitor(query.states, out);
@@ -123,14 +121,12 @@ SysError ReadCounts(const Query& query, Counts* out) {
   }
 }
 
-SysError ReadSockets(const Query& query, SocketTable* out) {
-  out->fields = kFieldTimer | kFieldUid | kFieldInode | kFieldQueues;
-  RowVisitor visitor(query.states, out);
+SysError ReadEach(const Query& query, RecordSink* sink, ReadInfo* info) {
+  RecordVisitor visitor(query.states, sink);
   try {
-    return Read(query, &visitor, &out->info);
+    return Read(query, &visitor, info);
   } catch (const std::bad_alloc&) {
-    out->rows.clear();
-    out->rows.shrink_to_fit();
+    sink->Reset();
     return OutOfMemory();
   }
 }

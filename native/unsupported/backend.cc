@@ -18,6 +18,8 @@ const char* BackendName() { return "unsupported"; }
 const char* BackendSource() { return nullptr; }
 
 SysError ReadCounts(const Query&, Counts*) { return Unsupported(); }
-SysError ReadSockets(const Query&, SocketTable*) { return Unsupported(); }
+uint32_t BackendFields() { return 0; }
+SysError ReadEach(const Query&, RecordSink*, ReadInfo*) { return Unsupported(); }
+SysError ReadPortSettings(PortSettings*) { return Unsupported(); }
 
 }  // namespace tcpstate

@@ -17,11 +17,19 @@ function compile(name, sources, flags = []) {
   return target;
 }
 
+/** The sources binding.gyp builds on a platform without a backend. */
+function unsupportedSources() {
+  const gyp = JSON.parse(fs.readFileSync(path.join(root, 'binding.gyp'), 'utf8'));
+  const target = gyp.targets.find((t) => t.target_name === 'tcpstate');
+  const fallback = target.conditions.find(([condition]) => condition === "OS!='linux'");
+  return [...target.sources, ...fallback[1].sources];
+}
+
 /** The addon as it is built for a platform without a backend. */
 function unsupportedAddon() {
   const include = require('node-addon-api').include_dir;
   const nodeInclude = path.join(path.dirname(process.execPath), '..', 'include', 'node');
-  return compile('unsupported.node', ['native/addon.cc', 'native/convert.cc', 'native/unsupported/backend.cc'], [
+  return compile('unsupported.node', unsupportedSources(), [
     '-shared', '-fPIC', '-fvisibility=hidden', `-I${include}`, `-I${nodeInclude}`, '-I/usr/include/node',
     '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_CPP_EXCEPTIONS_ALL',
   ]);

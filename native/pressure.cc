@@ -1,0 +1,188 @@
+// Port pressure per destination, aggregated while the table streams past:
+// memory grows with the number of destinations, never with the number of sockets.
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <unordered_map>
+
+#include "errors.h"
+#include "ports.h"
+#include "table.h"
+
+namespace tcpstate {
+
+namespace {
+
+// (family, local address, remote address, remote port), packed so that bytes compare.
+struct Key {
+  uint8_t bytes[1 + 16 + 16 + 2];
+  bool operator==(const Key& other) const {
+    return std::memcmp(bytes, other.bytes, sizeof(bytes)) == 0;
+  }
+};
+
+struct KeyHash {
+  size_t operator()(const Key& key) const {
+    uint64_t hash = 0xcbf29ce484222325ull;  // FNV-1a
+    for (uint8_t byte : key.bytes) hash = (hash ^ byte) * 0x100000001b3ull;
+    return static_cast<size_t>(hash);
+  }
+};
+
+const uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+bool IsMapped(const uint8_t* address) {
+  return std::memcmp(address, kMappedPrefix, sizeof(kMappedPrefix)) == 0;
+}
+
+// Folds an IPv4-mapped IPv6 address into the IPv4 layout (first 4 bytes).
+void Fold(const uint8_t* from, uint8_t* to) {
+  std::memset(to, 0, 16);
+  std::memcpy(to, from + 12, 4);
+}
+
+class ListenSink : public RecordSink {
+ public:
+  explicit ListenSink(PortSet* ports) : ports_(ports) {}
+  void Add(const SocketRecord& row) override { ports_->set(row.localPort); }
+  void Reset() override { ports_->reset(); }
+
+ private:
+  PortSet* ports_;
+};
+
+class Aggregator : public RecordSink {
+ public:
+  Aggregator(const PressureQuery& query, const PortSet& listening, Pressure* out)
+      : query_(query), listening_(listening), out_(out) {}
+
+  void Add(const SocketRecord& row) override {
+    if (query_.listenStates & (1u << row.state)) return;  // a listener is no destination
+    DestinationStats* d = Find(row);
+    bool inRange = row.localPort >= out_->settings.low && row.localPort <= out_->settings.high;
+    if (inRange) d->portsInUse++;
+    if (row.state == query_.timeWaitState) {
+      d->timeWait++;
+      out_->timeWait++;
+      if (listening_.test(row.localPort)) {
+        out_->serverSideTimeWait++;
+      } else if (inRange) {
+        out_->clientSideTimeWait++;
+      } else {
+        out_->otherTimeWait++;
+      }
+      if (row.timer != 0) {
+        d->timedTimeWait++;
+        d->minTimerMs = std::min(d->minTimerMs, row.timerMs);
+        out_->timedTimeWait++;
+        out_->minTimerMs = std::min(out_->minTimerMs, row.timerMs);
+      }
+    } else if (row.state == query_.establishedState) {
+      d->established++;
+    } else {
+      d->other++;
+    }
+  }
+
+  void Reset() override {
+    destinations_.clear();
+    out_->timeWait = out_->clientSideTimeWait = out_->serverSideTimeWait = out_->otherTimeWait = 0;
+    out_->timedTimeWait = 0;
+    out_->minTimerMs = kNoTimer;
+  }
+
+  // Keeps the `top` busiest destinations: most ports in use, then most TIME_WAIT.
+  void Finish(uint32_t top) {
+    out_->destinationCount = destinations_.size();
+    std::vector<DestinationStats> all;
+    all.reserve(destinations_.size());
+    for (auto& entry : destinations_) all.push_back(entry.second);
+    destinations_.clear();
+    auto busier = [](const DestinationStats& a, const DestinationStats& b) {
+      if (a.portsInUse != b.portsInUse) return a.portsInUse > b.portsInUse;
+      if (a.timeWait != b.timeWait) return a.timeWait > b.timeWait;
+      if (a.established != b.established) return a.established > b.established;
+      if (a.family != b.family) return a.family < b.family;
+      int remote = std::memcmp(a.remoteAddress, b.remoteAddress, 16);
+      if (remote != 0) return remote < 0;
+      if (a.remotePort != b.remotePort) return a.remotePort < b.remotePort;
+      return std::memcmp(a.localAddress, b.localAddress, 16) < 0;
+    };
+    size_t keep = std::min<size_t>(top, all.size());
+    std::partial_sort(all.begin(), all.begin() + keep, all.end(), busier);
+    all.resize(keep);
+    for (DestinationStats& d : all) {
+      if (d.timedTimeWait == 0) d.minTimerMs = 0;
+    }
+    if (out_->timedTimeWait == 0) out_->minTimerMs = 0;
+    out_->top = std::move(all);
+  }
+
+  static constexpr uint32_t kNoTimer = std::numeric_limits<uint32_t>::max();
+
+ private:
+  DestinationStats* Find(const SocketRecord& row) {
+    DestinationStats probe;
+    probe.family = row.family;
+    probe.remotePort = row.remotePort;
+    if (row.family == kIPv6 && IsMapped(row.remoteAddress) && IsMapped(row.localAddress)) {
+      probe.family = kIPv4;
+      Fold(row.localAddress, probe.localAddress);
+      Fold(row.remoteAddress, probe.remoteAddress);
+    } else {
+      std::memcpy(probe.localAddress, row.localAddress, 16);
+      std::memcpy(probe.remoteAddress, row.remoteAddress, 16);
+    }
+    Key key;
+    key.bytes[0] = probe.family;
+    std::memcpy(key.bytes + 1, probe.localAddress, 16);
+    std::memcpy(key.bytes + 17, probe.remoteAddress, 16);
+    key.bytes[33] = static_cast<uint8_t>(probe.remotePort >> 8);
+    key.bytes[34] = static_cast<uint8_t>(probe.remotePort);
+    auto found = destinations_.find(key);
+    if (found != destinations_.end()) return &found->second;
+    probe.minTimerMs = kNoTimer;
+    return &destinations_.emplace(key, probe).first->second;
+  }
+
+  const PressureQuery& query_;
+  const PortSet& listening_;
+  Pressure* out_;
+  std::unordered_map<Key, DestinationStats, KeyHash> destinations_;
+};
+
+}  // namespace
+
+SysError ReadPressure(const PressureQuery& query, Pressure* out) {
+  try {
+    SysError error = ReadPortSettings(&out->settings);
+    if (!error.ok()) return error;
+
+    // Listening ports tell a server's TIME_WAIT from a client's; read them unfiltered
+    // (the caller's filters may exclude the listeners themselves). The kernel walks
+    // only its listening table for this.
+    PortSet listening;
+    ListenSink listenSink(&listening);
+    Query listeners;
+    listeners.states = query.listenStates;
+    ReadInfo listenInfo;
+    if (listeners.states != 0) {
+      error = ReadEach(listeners, &listenSink, &listenInfo);
+      if (!error.ok()) return error;
+    }
+
+    Aggregator aggregator(query, listening, out);
+    aggregator.Reset();
+    error = ReadEach(query.filter, &aggregator, &out->info);
+    if (!error.ok()) return error;
+    out->info.consistent = out->info.consistent && listenInfo.consistent;
+    aggregator.Finish(query.top);
+    return SysError();
+  } catch (const std::bad_alloc&) {
+    out->top.clear();
+    return OutOfMemory();
+  }
+}
+
+}  // namespace tcpstate
