@@ -66,6 +66,53 @@ export interface NativeTable extends NativeReadInfo {
   addresses: string[];
 }
 
+/** Raw settings around the ephemeral range, as native/table.h PortSettings. */
+export interface NativePortSettings {
+  error?: undefined;
+  low: number;
+  high: number;
+  rangeSource: 'sysctl' | 'registry' | 'wmi' | 'default';
+  /** The reserved-ports list as the OS gives it, or null when the OS has none. */
+  reservedList: string | null;
+  reservedInRange: number;
+  /** Other raw values by their OS name. */
+  values: Record<string, { value: number | null; source: 'sysctl' | 'registry' | 'wmi' | null }>;
+}
+
+export interface NativePressureRequest {
+  query: NativeQuery;
+  listenStates: number;
+  timeWaitState: number;
+  establishedState: number;
+  top: number;
+}
+
+export interface NativeDestination {
+  family: number;
+  localAddress: string;
+  remoteAddress: string;
+  remotePort: number;
+  portsInUse: number;
+  timeWait: number;
+  established: number;
+  other: number;
+  /** TIME_WAIT sockets that report their timer, and the least time left among them. */
+  timedTimeWait: number;
+  minTimerMs: number;
+}
+
+export interface NativePressure extends NativeReadInfo {
+  settings: NativePortSettings;
+  timeWait: number;
+  clientSideTimeWait: number;
+  serverSideTimeWait: number;
+  otherTimeWait: number;
+  timedTimeWait: number;
+  minTimerMs: number;
+  destinationCount: number;
+  destinations: NativeDestination[];
+}
+
 export interface NativeBinding {
   backend: 'linux' | 'unsupported';
   source: string | null;
@@ -73,6 +120,9 @@ export interface NativeBinding {
   countsAsync(query: NativeQuery): Promise<NativeCounts | NativeFailure>;
   sockets(query: NativeQuery): NativeTable | NativeFailure;
   socketsAsync(query: NativeQuery): Promise<NativeTable | NativeFailure>;
+  pressure(request: NativePressureRequest): NativePressure | NativeFailure;
+  pressureAsync(request: NativePressureRequest): Promise<NativePressure | NativeFailure>;
+  portSettings(): NativePortSettings | NativeFailure;
 }
 
 // The only place the addon is loaded: a prebuild when one matches, else the local build.

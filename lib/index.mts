@@ -5,10 +5,14 @@ export {
   ERROR_CODES,
   STATES,
   TcpStateError,
+  ephemeralRange,
+  pressure,
+  pressureAsync,
   snapshot,
   snapshotAsync,
   sockets,
   socketsAsync,
+  watch,
 } from './index.js';
 export type * from './index.js';
 

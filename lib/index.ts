@@ -1,33 +1,55 @@
-import { native, type NativeFailure, type NativeQuery } from './binding';
+import { native, type NativeFailure, type NativePressureRequest, type NativeQuery } from './binding';
 import { toError, toSnapshot, toSockets } from './normalize';
-import { parseOptions, type Filter } from './options';
-import { tableFor } from './platform';
+import { parseOptions, parsePressureOptions, parseWatchOptions, type Filter } from './options';
+import { platformFor } from './platform';
 import { stateMask, stateNames } from './platform/table';
-import type { Options, Snapshot, Socket } from './types';
+import { toPressure, toRange } from './ports';
+import type {
+  EphemeralRange,
+  Options,
+  Pressure,
+  PressureOptions,
+  Snapshot,
+  Socket,
+  WatchOptions,
+  WatchTick,
+} from './types';
+import { ticks } from './watch';
 
 export { STATES } from './types';
 export type {
+  Destination,
+  EphemeralRange,
   Family,
   FamilyCounts,
   Options,
   PortFilter,
+  Pressure,
+  PressureOptions,
+  RangeSettings,
+  Setting,
+  SettingSource,
   Snapshot,
   Socket,
   StateCounts,
   TcpState,
+  Warning,
+  WarningCode,
+  WatchOptions,
+  WatchTick,
 } from './types';
 export { ERROR_CODES, TcpStateError } from './errors';
 export type { ErrorCode, TcpStateErrorDetails } from './errors';
 
-const table = tableFor(native.backend);
-const names = stateNames(table);
+const platform = platformFor(native.backend);
+const names = stateNames(platform);
 const source = native.source ?? 'none';
 
 function toQuery(filter: Filter): NativeQuery {
   const query: NativeQuery = {
     ipv4: filter.ipv4,
     ipv6: filter.ipv6,
-    states: stateMask(table, filter.states),
+    states: stateMask(platform, filter.states),
   };
   if (filter.localPort) query.localPort = filter.localPort;
   if (filter.remotePort) query.remotePort = filter.remotePort;
@@ -56,11 +78,51 @@ export async function snapshotAsync(options?: Options): Promise<Snapshot> {
 /** One row per TCP socket that matches the options. */
 export function sockets(options?: Options): Socket[] {
   const query = toQuery(parseOptions(options));
-  return toSockets(unwrap(native.sockets(query)), table, names);
+  return toSockets(unwrap(native.sockets(query)), platform, names);
 }
 
 /** Like sockets(), read on the libuv thread pool. */
 export async function socketsAsync(options?: Options): Promise<Socket[]> {
   const query = toQuery(parseOptions(options));
-  return toSockets(unwrap(await native.socketsAsync(query)), table, names);
+  return toSockets(unwrap(await native.socketsAsync(query)), platform, names);
+}
+
+/** The ephemeral port range, the settings that bound it, and the connect rate it sustains. */
+export function ephemeralRange(): EphemeralRange {
+  return toRange(unwrap(native.portSettings()), platform);
+}
+
+function pressureRequest(options: unknown): NativePressureRequest {
+  const { filter, top } = parsePressureOptions(options);
+  return {
+    query: toQuery(filter),
+    listenStates: stateMask(platform, ['LISTEN']),
+    timeWaitState: platform.raw.TIME_WAIT[0] ?? 0,
+    establishedState: platform.raw.ESTABLISHED[0] ?? 0,
+    top,
+  };
+}
+
+/** Ephemeral port use per destination, close rates and warnings, from one read of the table. */
+export function pressure(options?: PressureOptions): Pressure {
+  const request = pressureRequest(options);
+  return toPressure(unwrap(native.pressure(request)), platform, source);
+}
+
+/** Like pressure(), read on the libuv thread pool. */
+export async function pressureAsync(options?: PressureOptions): Promise<Pressure> {
+  const request = pressureRequest(options);
+  return toPressure(unwrap(await native.pressureAsync(request)), platform, source);
+}
+
+/**
+ * An async iterator of snapshots every `intervalMs` (default 1000), each with the
+ * change per state since the previous one. Reads run off the event loop, one at a
+ * time; the iteration ends on `break` or when `signal` aborts.
+ */
+export function watch(options?: WatchOptions): AsyncIterableIterator<WatchTick> {
+  const { filter, intervalMs, signal } = parseWatchOptions(options);
+  const query = toQuery(filter);
+  const read = async () => toSnapshot(unwrap(await native.countsAsync(query)), names, source);
+  return ticks(read, intervalMs, signal);
 }

@@ -9,7 +9,7 @@ import {
   type NativeTable,
 } from './binding';
 import { TcpStateError } from './errors';
-import type { StateTable } from './platform/table';
+import type { Platform } from './platform/table';
 import { STATES, type FamilyCounts, type Socket, type Snapshot, type TcpState } from './types';
 
 export function toError(error: NativeError): TcpStateError {
@@ -72,7 +72,7 @@ export function toSnapshot(
 
 export function toSockets(
   table: NativeTable,
-  stateTable: StateTable,
+  platform: Platform,
   names: ReadonlyArray<TcpState | undefined>,
 ): Socket[] {
   const { count, fields, addresses } = table;
@@ -88,7 +88,7 @@ export function toSockets(
     if (state === undefined) throw unmapped(raw);
     const uid = table.uid[i];
     const inode = table.inode[i];
-    const owned = stateTable.hasOwner(raw, uid, inode);
+    const owned = platform.hasOwner(raw, uid, inode);
     rows[i] = {
       family: table.family[i] === 6 ? 'ipv6' : 'ipv4',
       state,

@@ -148,3 +148,40 @@ function parseAddress(name: string, value: unknown): AddressSpec {
   }
   return { address, prefix, family: version };
 }
+
+const DEFAULT_TOP = 10;
+const MAX_TOP = 100000;
+const DEFAULT_INTERVAL_MS = 1000;
+const MAX_INTERVAL_MS = 2 ** 31 - 1;
+
+function integerOption(options: unknown, key: string, fallback: number, min: number, max: number): number {
+  const value = options === undefined ? undefined : own(options as object, key);
+  if (value === undefined) return fallback;
+  const name = `options.${key}`;
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw outOfRange(name, `an integer >= ${min} and <= ${max}`, value);
+  }
+  return value;
+}
+
+/** pressure() options: the filters and `top`. */
+export function parsePressureOptions(options: unknown): { filter: Filter; top: number } {
+  const filter = parseOptions(options, ['top']);
+  return { filter, top: integerOption(options, 'top', DEFAULT_TOP, 0, MAX_TOP) };
+}
+
+/** watch() options: the filters, `intervalMs` and `signal`. */
+export function parseWatchOptions(options: unknown): {
+  filter: Filter;
+  intervalMs: number;
+  signal: AbortSignal | undefined;
+} {
+  const filter = parseOptions(options, ['intervalMs', 'signal']);
+  const intervalMs = integerOption(options, 'intervalMs', DEFAULT_INTERVAL_MS, 1, MAX_INTERVAL_MS);
+  const signal = options === undefined ? undefined : own(options as object, 'signal');
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
+  }
+  return { filter, intervalMs, signal };
+}

@@ -81,3 +81,133 @@ export interface Socket {
   /** Owning process id; `null` where the OS gives none (Linux). */
   pid: number | null;
 }
+
+/** Where a setting's value came from; `null` when nothing was found. */
+export type SettingSource = 'sysctl' | 'registry' | 'wmi' | 'constant' | 'default';
+
+/** One raw setting that bounds the ephemeral ports. */
+export interface Setting<T = number> {
+  /** The value as read; `null` when the OS does not have it (an older kernel, an unset registry value). */
+  value: T | null;
+  /** Where the value came from: read (`sysctl`, `registry`, `wmi`), a kernel `constant`, or an assumed `default`. */
+  source: SettingSource | null;
+  /** The setting's own name on the OS, e.g. `net.ipv4.tcp_tw_reuse`. */
+  name: string;
+}
+
+/** Every raw value behind ephemeralRange(), by platform. Linux names are the sysctls'. */
+export interface RangeSettings {
+  /** `net.ipv4.ip_local_port_range` (Linux). */
+  ipLocalPortRange?: Setting<[number, number]>;
+  /** `net.ipv4.ip_local_reserved_ports`, as the kernel lists it (Linux). */
+  ipLocalReservedPorts?: Setting<string>;
+  /** `net.ipv4.tcp_tw_reuse`: 0 off, 1 on, 2 loopback only (Linux). */
+  tcpTwReuse?: Setting;
+  /** `net.ipv4.tcp_tw_reuse_delay` in ms, on kernels that have it (Linux). */
+  tcpTwReuseDelay?: Setting;
+  /** `net.ipv4.tcp_timestamps`; TIME_WAIT reuse needs timestamps (Linux). */
+  tcpTimestamps?: Setting;
+  /** `net.ipv4.tcp_fin_timeout` in s: how long an orphaned FIN_WAIT2 lasts. It does not change TIME_WAIT (Linux). */
+  tcpFinTimeout?: Setting;
+  /** `net.ipv4.tcp_max_tw_buckets`: above it the kernel destroys new TIME_WAIT sockets at once (Linux). */
+  tcpMaxTwBuckets?: Setting;
+  /** How long a TIME_WAIT socket holds its port, in seconds. */
+  timeWaitSeconds: Setting;
+}
+
+export interface EphemeralRange {
+  /** First port of the range. */
+  low: number;
+  /** Last port of the range (inclusive). */
+  high: number;
+  /** `high - low + 1`. */
+  size: number;
+  /** Ports of the range that the OS will not hand out (Linux `ip_local_reserved_ports`). */
+  reserved: number;
+  /** `size - reserved`: ports one destination can use at once. */
+  available: number;
+  /** How long a closed connection holds its port in TIME_WAIT. */
+  timeWaitSeconds: number;
+  /** `available / timeWaitSeconds`: new connections per second one destination sustains without TIME_WAIT reuse. */
+  maxConnectRate: number;
+  settings: RangeSettings;
+}
+
+/** One destination: connections from one local address to one remote address and port. */
+export interface Destination {
+  /** IPv4-mapped IPv6 sockets are counted as IPv4. */
+  family: Family;
+  localAddress: string;
+  remoteAddress: string;
+  remotePort: number;
+  /** Sockets to this destination whose local port lies in the ephemeral range, in any state. */
+  portsInUse: number;
+  timeWait: number;
+  established: number;
+  /** Sockets in any other state. */
+  other: number;
+  /** `portsInUse / available`: at 1, connect() to this destination fails with EADDRNOTAVAIL. */
+  utilization: number;
+  /** Closes per second, from the TIME_WAIT timers (see README); `null` where the OS gives no timers. */
+  closeRate: number | null;
+  /** At closeRate, seconds until portsInUse reaches available; `null` when that rate never gets there. */
+  secondsToExhaustion: number | null;
+}
+
+export type WarningCode =
+  | 'DESTINATION_PORTS_HIGH'
+  | 'CLOSE_RATE_ABOVE_LIMIT'
+  | 'TIME_WAIT_BUCKETS_FULL'
+  | 'RANGE_NARROWER_THAN_DEFAULT'
+  | 'RESERVED_PORTS_IN_RANGE';
+
+export interface Warning {
+  code: WarningCode;
+  /** What is wrong and one line of advice. */
+  message: string;
+  destination?: Destination;
+}
+
+export interface Pressure {
+  platform: NodeJS.Platform;
+  source: string;
+  timestamp: number;
+  durationMs: number;
+  consistent: boolean;
+  range: EphemeralRange;
+  timeWait: number;
+  /** TIME_WAIT sockets whose local port is in the ephemeral range: this host closed an outgoing connection first. */
+  clientSideTimeWait: number;
+  /** TIME_WAIT sockets whose local port is a listening port: this host's server closed first. */
+  serverSideTimeWait: number;
+  /** TIME_WAIT sockets that are neither (a client that bound a port outside the range). */
+  otherTimeWait: number;
+  /** Closes per second on the whole host (within the filters); `null` where the OS gives no timers. */
+  closeRate: number | null;
+  /** Distinct destinations seen; `destinations` holds the busiest `top` of them. */
+  destinationCount: number;
+  destinations: Destination[];
+  warnings: Warning[];
+}
+
+/** Options of pressure(): the filters plus how many destinations to return. */
+export interface PressureOptions extends Options {
+  /** How many of the busiest destinations to return. Default 10. */
+  top?: number;
+}
+
+/** Options of watch(): the filters, the interval and a signal to stop. */
+export interface WatchOptions extends Options {
+  /** Time between reads, in ms. Default 1000. */
+  intervalMs?: number;
+  /** Ends the iteration when aborted. */
+  signal?: AbortSignal;
+}
+
+/** One tick of watch(). */
+export interface WatchTick extends Snapshot {
+  /** Change per state since the previous tick; `null` on the first tick. */
+  delta: StateCounts | null;
+  /** `delta` per second of time between the two reads; `null` on the first tick. */
+  ratePerSec: StateCounts | null;
+}

@@ -1,17 +1,20 @@
 import type { NativeBinding } from '../binding';
 import { linux } from './linux';
-import type { StateTable } from './table';
+import type { Platform } from './table';
 
-const none: StateTable = {
+const none: Platform = {
   raw: {
     ESTABLISHED: [], SYN_SENT: [], SYN_RECV: [], FIN_WAIT1: [], FIN_WAIT2: [], TIME_WAIT: [],
     CLOSE: [], CLOSE_WAIT: [], LAST_ACK: [], LISTEN: [], CLOSING: [], DELETE_TCB: [],
   },
   defaultStates: [],
   hasOwner: () => false,
+  defaultRangeSize: 0,
+  rangeSettings: () => ({ timeWaitSeconds: { value: null, source: null, name: 'none' } }),
+  reusesTimeWait: () => false,
 };
 
-/** The state table of the backend the addon was built with. */
-export function tableFor(backend: NativeBinding['backend']): StateTable {
+/** The platform module of the backend the addon was built with. */
+export function platformFor(backend: NativeBinding['backend']): Platform {
   return backend === 'linux' ? linux : none;
 }

@@ -1,5 +1,8 @@
-import type { TcpState } from '../types';
-import type { StateTable } from './table';
+import { isIPv4 } from 'node:net';
+
+import type { NativePortSettings } from '../binding';
+import type { Setting, TcpState } from '../types';
+import type { Platform } from './table';
 
 // Linux TCP states (include/net/tcp_states.h).
 const TCP_ESTABLISHED = 1;
@@ -33,7 +36,26 @@ const raw: Record<TcpState, readonly number[]> = {
   DELETE_TCB: [],
 };
 
-export const linux: StateTable = {
+/** TCP_TIMEWAIT_LEN: fixed in the kernel; no sysctl changes it (tcp_fin_timeout is about FIN_WAIT2). */
+const TIME_WAIT_SECONDS = 60;
+/** The kernel's default ip_local_port_range, 32768-60999. */
+const DEFAULT_RANGE_SIZE = 60999 - 32768 + 1;
+
+function sysctl(native: NativePortSettings, name: string): Setting {
+  const entry = native.values[name];
+  return {
+    value: entry ? entry.value : null,
+    source: entry && entry.value !== null ? entry.source : null,
+    name: `net.ipv4.${name}`,
+  };
+}
+
+function isLoopback(address: string): boolean {
+  const v4 = address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
+  return v4 === '::1' || (isIPv4(v4) && v4.startsWith('127.'));
+}
+
+export const linux: Platform = {
   raw,
   // Every state but BOUND_INACTIVE, which is read only when CLOSE is asked for by name.
   defaultStates: Object.values(raw)
@@ -42,4 +64,36 @@ export const linux: StateTable = {
   // The kernel reports uid 0 and inode 0 for sockets that have no owner left
   // (TIME_WAIT, connection requests, orphans): that is "unknown", not root.
   hasOwner: (_state, uid, inode) => inode !== 0 || uid !== 0,
+
+  defaultRangeSize: DEFAULT_RANGE_SIZE,
+
+  rangeSettings(native) {
+    return {
+      ipLocalPortRange: {
+        value: [native.low, native.high],
+        source: native.rangeSource,
+        name: 'net.ipv4.ip_local_port_range',
+      },
+      ipLocalReservedPorts: {
+        value: native.reservedList,
+        source: native.reservedList === null ? null : 'sysctl',
+        name: 'net.ipv4.ip_local_reserved_ports',
+      },
+      tcpTwReuse: sysctl(native, 'tcp_tw_reuse'),
+      tcpTwReuseDelay: sysctl(native, 'tcp_tw_reuse_delay'),
+      tcpTimestamps: sysctl(native, 'tcp_timestamps'),
+      tcpFinTimeout: sysctl(native, 'tcp_fin_timeout'),
+      tcpMaxTwBuckets: sysctl(native, 'tcp_max_tw_buckets'),
+      timeWaitSeconds: { value: TIME_WAIT_SECONDS, source: 'constant', name: 'TCP_TIMEWAIT_LEN' },
+    };
+  },
+
+  // connect() may take over a TIME_WAIT port when tcp_tw_reuse allows it for this
+  // destination (2: when either end is loopback) and timestamps are on.
+  reusesTimeWait(settings, localAddress, remoteAddress) {
+    const reuse = settings.tcpTwReuse?.value;
+    if (!settings.tcpTimestamps?.value) return false;
+    if (reuse === 1) return true;
+    return reuse === 2 && (isLoopback(localAddress) || isLoopback(remoteAddress));
+  },
 };
