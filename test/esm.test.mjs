@@ -2,7 +2,10 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import tcpstateDefault, { snapshot, snapshotAsync, sockets, socketsAsync, STATES, TcpStateError, ERROR_CODES } from 'tcpstate';
+import tcpstateDefault, {
+  snapshot, snapshotAsync, sockets, socketsAsync, ephemeralRange, pressure, pressureAsync, watch,
+  STATES, TcpStateError, ERROR_CODES,
+} from 'tcpstate';
 
 const cjs = createRequire(import.meta.url)('tcpstate');
 
@@ -12,6 +15,10 @@ it('imports by name and by default, the same functions as require()', async () =
   assert.equal(snapshotAsync, cjs.snapshotAsync);
   assert.equal(socketsAsync, cjs.socketsAsync);
   assert.equal(TcpStateError, cjs.TcpStateError);
+  assert.equal(ephemeralRange, cjs.ephemeralRange);
+  assert.equal(pressure, cjs.pressure);
+  assert.equal(pressureAsync, cjs.pressureAsync);
+  assert.equal(watch, cjs.watch);
   assert.equal(STATES, cjs.STATES);
   assert.equal(ERROR_CODES, cjs.ERROR_CODES);
   assert.equal(tcpstateDefault.snapshot, snapshot);

@@ -5,12 +5,13 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const { compile } = require('./helpers/build');
 
-it('native/linux passes its checks on built bytes and the real kernel', { skip: process.platform !== 'linux' && 'Linux only' }, () => {
+it('native/linux and native/ports pass their checks on built bytes and the real kernel', { skip: process.platform !== 'linux' && 'Linux only' }, () => {
   const program = compile('linux_test', [
     'test/native/linux_test.cc',
     'native/linux/messages.cc',
     'native/linux/bytecode.cc',
     'native/linux/netlink.cc',
+    'native/ports.cc',
   ], ['-fsanitize=address,undefined', '-fno-sanitize-recover=all']);
   const run = spawnSync(program, { encoding: 'utf8', timeout: 60000 });
   const lines = run.stdout.trim().split('\n');

@@ -128,3 +128,25 @@ describe('exports', () => {
     assert.ok(tcpstate.ERROR_CODES.includes('TCPSTATE_UNSUPPORTED_PLATFORM'));
   });
 });
+
+describe('bad pressure() options', () => {
+  const { pressure, pressureAsync, snapshot } = tcpstate;
+  const cases = [
+    [{ top: -1 }, RangeError, 'ERR_OUT_OF_RANGE', 'options.top'],
+    [{ top: 2.5 }, RangeError, 'ERR_OUT_OF_RANGE', 'options.top'],
+    [{ top: 1e9 }, RangeError, 'ERR_OUT_OF_RANGE', 'options.top'],
+    [{ top: '10' }, TypeError, 'ERR_INVALID_ARG_TYPE', 'options.top'],
+    [{ intervalMs: 10 }, TypeError, 'ERR_INVALID_ARG_VALUE', 'options.intervalMs'],
+    [{ remotePort: [5, 1] }, TypeError, 'ERR_INVALID_ARG_VALUE', 'options.remotePort'],
+  ];
+  for (const entry of cases) {
+    it(`rejects ${JSON.stringify(entry[0])}`, async () => {
+      assert.throws(() => pressure(entry[0]), (e) => check(e, entry));
+      await assert.rejects(pressureAsync(entry[0]), (e) => check(e, entry));
+    });
+  }
+
+  it('rejects top where only pressure() takes it', () => {
+    assert.throws(() => snapshot({ top: 3 }), (e) => e.code === 'ERR_INVALID_ARG_VALUE' && /options\.top/.test(e.message));
+  });
+});

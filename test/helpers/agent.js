@@ -20,11 +20,17 @@ function tuple(socket, state) {
   };
 }
 
-function listen({ host, port, ipv6Only = false }) {
+// closeFirst: the server ends each connection as soon as it is accepted, so TIME_WAIT lands on the server side.
+function listen({ host, port, ipv6Only = false, closeFirst = false }) {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     held.push(server);
     server.on('connection', (socket) => {
+      if (closeFirst) {
+        socket.on('error', () => {});
+        socket.end();
+        return;
+      }
       held.push(socket);
       accepted.set(socket.remotePort, socket);
     });
@@ -79,6 +85,65 @@ async function timeWait({ host, port, count }) {
   return out;
 }
 
+// The server closes first: resolves once the client end has closed too.
+async function serverCloses({ host, port, count }) {
+  for (let i = 0; i < count; i++) {
+    const socket = await connect(host, port);
+    await new Promise((resolve) => {
+      socket.once('close', resolve);
+      socket.on('end', () => socket.end());
+    });
+  }
+  return count;
+}
+
+// Opens and closes connections (client first) until `count` or until connect() fails;
+// calls pressure() after every `every` closes. Returns the readings and the error code.
+async function exhaust({ host, port, count, every, options }) {
+  const readings = [];
+  let closed = 0;
+  for (;;) {
+    if (closed === count) return { closed, readings, error: null };
+    try {
+      await timeWait({ host, port, count: 1 });
+    } catch (error) {
+      return { closed, readings, error: error.code };
+    }
+    closed++;
+    if (closed % every === 0) readings.push({ closed, pressure: tcpstate.pressure(options) });
+  }
+}
+
+// Closes connections at `rate` per second for `seconds`, on a fixed schedule, then
+// reads pressure(); reports the rate actually achieved up to that read.
+async function closeAtRate({ host, port, rate, seconds, options }) {
+  const start = performance.now();
+  const total = Math.round(rate * seconds);
+  let first = null;
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await timeWait({ host, port, count: 1 });
+    if (first === null) first = performance.now();
+  }
+  const pressure = tcpstate.pressure(options);
+  const elapsed = (performance.now() - first) / 1000;
+  return { closes: total, elapsed, pressure };
+}
+
+// Iterates watch(); between ticks opens `perTick` listeners, then breaks after `ticks`.
+async function watchOpening({ intervalMs, ticks, perTick, basePort }) {
+  const out = [];
+  let port = basePort;
+  for await (const tick of tcpstate.watch({ intervalMs, states: ['LISTEN'] })) {
+    out.push({ total: tick.total, delta: tick.delta, ratePerSec: tick.ratePerSec, timestamp: tick.timestamp, at: performance.now() });
+    if (out.length === ticks) break;
+    for (let i = 0; i < perTick; i++) await listen({ host: '127.0.0.1', port: port++ });
+  }
+  return out;
+}
+
 function ss(args = []) {
   return execFileSync('ss', ['-tanH', ...args], { encoding: 'utf8' });
 }
@@ -106,6 +171,10 @@ const commands = {
   listen,
   pairs,
   timeWait,
+  serverCloses,
+  exhaust,
+  closeAtRate,
+  watchOpening,
   settle,
   call,
   ss: ({ args }) => ss(args),

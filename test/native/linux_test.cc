@@ -17,6 +17,7 @@
 #include "../../native/linux/bytecode.h"
 #include "../../native/linux/messages.h"
 #include "../../native/linux/netlink.h"
+#include "../../native/ports.h"
 
 using namespace tcpstate;
 using namespace tcpstate::linux_diag;
@@ -246,6 +247,24 @@ void BytecodeTests() {
   Check(BuildBytecode(fullRange).empty(), "a full port range needs no condition");
 }
 
+void PortListTests() {
+  PortRanges ranges;
+  Check(ParsePortList("", &ranges) && ranges.empty(), "an empty reserved list");
+  Check(ParsePortList("\n", &ranges) && ranges.empty(), "a blank reserved list");
+  Check(ParsePortList("8080,9000-9010\n", &ranges) && ranges.size() == 2 &&
+            CountInRange(ranges, 9000, 9005) == 6 && CountInRange(ranges, 1, 65535) == 12,
+        "ports and ranges, counted inside a range");
+  Check(ParsePortList(" 1 - 3 , 5 ", &ranges) && CountInRange(ranges, 0, 65535) == 4,
+        "spaces around ports and dashes");
+  Check(ParsePortList("1-3,2-4,3", &ranges) && CountInRange(ranges, 0, 65535) == 4,
+        "overlapping ranges count each port once");
+  Check(ParsePortList("0-65535", &ranges) && CountInRange(ranges, 32768, 60999) == 28232,
+        "the whole port space");
+  for (const char* bad : {"70000", "5-3", "a", "1,,2", "1,", ",1", "1-", "-1", "1 2", "99999999999999999999"}) {
+    Check(!ParsePortList(bad, &ranges) && ranges.empty(), std::string("rejects \"") + bad + "\"");
+  }
+}
+
 class Count : public DiagVisitor {
  public:
   void OnSocket(const inet_diag_msg&) override { n++; }
@@ -294,6 +313,7 @@ void KernelTests() {
 int main() {
   ParserTests();
   BytecodeTests();
+  PortListTests();
   KernelTests();
   std::printf("%d failed\n", failures);
   return failures == 0 ? 0 : 1;
