@@ -1,5 +1,6 @@
 'use strict';
-// Prints this host's TCP socket table in a few lines: states per family, and where TIME_WAIT piles up.
+// Prints this host's TCP socket table in a few lines: states per family, the ephemeral
+// range, the destinations that use most of it, and any warnings.
 const tcpstate = require('..');
 
 const snapshot = tcpstate.snapshot();
@@ -11,13 +12,15 @@ for (const state of tcpstate.STATES) {
   console.log(`${state.padEnd(12)} ${String(snapshot.ipv4.states[state]).padStart(8)} ${String(snapshot.ipv6.states[state]).padStart(8)}`);
 }
 
-const byDestination = new Map();
-for (const socket of tcpstate.sockets({ states: ['TIME_WAIT'] })) {
-  const key = `${socket.remoteAddress} port ${socket.remotePort}`;
-  byDestination.set(key, (byDestination.get(key) || 0) + 1);
+const pressure = tcpstate.pressure({ top: 5 });
+const { range } = pressure;
+console.log(`ephemeral ports ${range.low}-${range.high}: ${range.available} available, ` +
+  `${range.timeWaitSeconds} s TIME_WAIT, at most ${range.maxConnectRate.toFixed(0)} new connections/s per destination`);
+console.log(`TIME_WAIT ${pressure.timeWait} (client side ${pressure.clientSideTimeWait}, server side ${pressure.serverSideTimeWait}), ` +
+  `closing ${pressure.closeRate === null ? '?' : pressure.closeRate.toFixed(1)}/s`);
+for (const d of pressure.destinations.filter((d) => d.portsInUse > 0)) {
+  const rate = d.closeRate === null ? '?' : d.closeRate.toFixed(1);
+  console.log(`  ${(d.utilization * 100).toFixed(1).padStart(5)}%  ${String(d.portsInUse).padStart(6)} ports  ${rate.padStart(7)} closes/s  ` +
+    `${d.localAddress} -> ${d.remoteAddress}:${d.remotePort}`);
 }
-const busiest = [...byDestination].sort((a, b) => b[1] - a[1]).slice(0, 5);
-if (busiest.length > 0) {
-  console.log('TIME_WAIT by remote endpoint:');
-  for (const [key, count] of busiest) console.log(`  ${String(count).padStart(7)}  ${key}`);
-}
+for (const warning of pressure.warnings) console.log(`warning ${warning.code}: ${warning.message}`);
