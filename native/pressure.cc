@@ -54,24 +54,22 @@ class ListenSink : public RecordSink {
 
 class Aggregator : public RecordSink {
  public:
-  Aggregator(const PressureQuery& query, const PortSet& listening, Pressure* out)
+  // `listening` may already hold listeners read separately; the dump adds its own.
+  Aggregator(const PressureQuery& query, PortSet* listening, Pressure* out)
       : query_(query), listening_(listening), out_(out) {}
 
   void Add(const SocketRecord& row) override {
-    if (query_.listenStates & (1u << row.state)) return;  // a listener is no destination
+    if (query_.listenStates & (1u << row.state)) {  // a listener is no destination
+      listening_->set(row.localPort);
+      return;
+    }
     DestinationStats* d = Find(row);
     bool inRange = row.localPort >= out_->settings.low && row.localPort <= out_->settings.high;
     if (inRange) d->portsInUse++;
     if (row.state == query_.timeWaitState) {
       d->timeWait++;
       out_->timeWait++;
-      if (listening_.test(row.localPort)) {
-        out_->serverSideTimeWait++;
-      } else if (inRange) {
-        out_->clientSideTimeWait++;
-      } else {
-        out_->otherTimeWait++;
-      }
+      timeWaitByPort_[row.localPort]++;  // sides are told apart once every listener is known
       if (row.timer != 0) {
         d->timedTimeWait++;
         d->minTimerMs = std::min(d->minTimerMs, row.timerMs);
@@ -87,6 +85,7 @@ class Aggregator : public RecordSink {
 
   void Reset() override {
     destinations_.clear();
+    timeWaitByPort_.assign(65536, 0);
     out_->timeWait = out_->clientSideTimeWait = out_->serverSideTimeWait = out_->otherTimeWait = 0;
     out_->timedTimeWait = 0;
     out_->minTimerMs = kNoTimer;
@@ -94,6 +93,17 @@ class Aggregator : public RecordSink {
 
   // Keeps the `top` busiest destinations: most ports in use, then most TIME_WAIT.
   void Finish(uint32_t top) {
+    for (uint32_t port = 0; port < 65536; port++) {
+      uint32_t count = timeWaitByPort_[port];
+      if (count == 0) continue;
+      if (listening_->test(port)) {
+        out_->serverSideTimeWait += count;
+      } else if (port >= out_->settings.low && port <= out_->settings.high) {
+        out_->clientSideTimeWait += count;
+      } else {
+        out_->otherTimeWait += count;
+      }
+    }
     out_->destinationCount = destinations_.size();
     std::vector<DestinationStats> all;
     all.reserve(destinations_.size());
@@ -147,8 +157,9 @@ class Aggregator : public RecordSink {
   }
 
   const PressureQuery& query_;
-  const PortSet& listening_;
+  PortSet* listening_;
   Pressure* out_;
+  std::vector<uint32_t> timeWaitByPort_;
   std::unordered_map<Key, DestinationStats, KeyHash> destinations_;
 };
 
@@ -159,20 +170,25 @@ SysError ReadPressure(const PressureQuery& query, Pressure* out) {
     SysError error = ReadPortSettings(&out->settings);
     if (!error.ok()) return error;
 
-    // Listening ports tell a server's TIME_WAIT from a client's; read them unfiltered
-    // (the caller's filters may exclude the listeners themselves). The kernel walks
-    // only its listening table for this.
+    // Listening ports tell a server's TIME_WAIT from a client's. The dump itself
+    // brings every listener unless the caller's filters leave some out; then they
+    // are read apart, unfiltered (the kernel walks only its listening table for that).
+    const Query& filter = query.filter;
+    bool dumpHasListeners = filter.ipv4 && filter.ipv6 && !filter.localPort.set &&
+                            !filter.remotePort.set && !filter.localAddress.set &&
+                            !filter.remoteAddress.set &&
+                            (filter.states & query.listenStates) == query.listenStates;
     PortSet listening;
-    ListenSink listenSink(&listening);
-    Query listeners;
-    listeners.states = query.listenStates;
     ReadInfo listenInfo;
-    if (listeners.states != 0) {
+    if (!dumpHasListeners && query.listenStates != 0) {
+      ListenSink listenSink(&listening);
+      Query listeners;
+      listeners.states = query.listenStates;
       error = ReadEach(listeners, &listenSink, &listenInfo);
       if (!error.ok()) return error;
     }
 
-    Aggregator aggregator(query, listening, out);
+    Aggregator aggregator(query, &listening, out);
     aggregator.Reset();
     error = ReadEach(query.filter, &aggregator, &out->info);
     if (!error.ok()) return error;
