@@ -77,6 +77,33 @@ bool FamilyCanMatch(const Query& query, uint8_t family) {
 
 constexpr int kMaxAttempts = 3;
 
+// Whether a failed one-walk request means only that this kernel does not serve it.
+bool OneWalkRefused(const SysError& err, uint64_t delivered) {
+  return delivered == 0 && (err.code == kDiagUnavailable || err.errnum == EINVAL);
+}
+
+// Both families in one walk of the kernel's hash table when the kernel serves the
+// compat request, else one SOCK_DIAG_BY_FAMILY dump per family.
+SysError DumpFamilies(DiagSocket* socket, const Query& query, const std::vector<uint8_t>& bytecode,
+                      StateVisitor* visitor, bool* interrupted, size_t* truncatedSize) {
+  bool ipv4 = FamilyCanMatch(query, kIPv4);
+  bool ipv6 = FamilyCanMatch(query, kIPv6);
+  if (ipv4 && ipv6) {
+    uint64_t delivered = 0;
+    SysError err = socket->Dump(AF_UNSPEC, query.states, bytecode, visitor, interrupted,
+                                truncatedSize, &delivered);
+    if (err.ok() || !OneWalkRefused(err, delivered)) return err;
+    visitor->Reset();
+  }
+  for (uint8_t family : {kIPv4, kIPv6}) {
+    if (family == kIPv4 ? !ipv4 : !ipv6) continue;
+    SysError err = socket->Dump(family == kIPv6 ? AF_INET6 : AF_INET, query.states, bytecode,
+                                visitor, interrupted, truncatedSize);
+    if (!err.ok()) return err;
+  }
+  return SysError();
+}
+
 SysError Read(const Query& query, StateVisitor* visitor, ReadInfo* info) {
   if (query.states == 0) return SysError();
   std::vector<uint8_t> bytecode = linux_diag::BuildBytecode(query);
@@ -88,12 +115,7 @@ SysError Read(const Query& query, StateVisitor* visitor, ReadInfo* info) {
     visitor->Reset();
     bool interrupted = false;
     size_t truncatedSize = 0;
-    for (uint8_t family : {kIPv4, kIPv6}) {
-      if (!FamilyCanMatch(query, family)) continue;
-      err = socket.Dump(family == kIPv6 ? AF_INET6 : AF_INET, query.states, bytecode, visitor,
-                        &interrupted, &truncatedSize);
-      if (!err.ok()) break;
-    }
+    err = DumpFamilies(&socket, query, bytecode, visitor, &interrupted, &truncatedSize);
     if (err.ok()) {
       info->consistent = !interrupted;
       return err;

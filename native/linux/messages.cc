@@ -65,6 +65,21 @@ void ParseDatagram(const uint8_t* data, size_t len, DumpState* state, DiagVisito
     }
     if (header.nlmsg_flags & NLM_F_DUMP_INTR) state->interrupted = true;
 
+    if (header.nlmsg_type == state->type && header.nlmsg_type >= NLMSG_MIN_TYPE) {
+      if (payloadLen < sizeof(inet_diag_msg)) {
+        state->error = Malformed("truncated inet_diag_msg");
+        return;
+      }
+      inet_diag_msg msg;
+      std::memcpy(&msg, payload, sizeof(msg));
+      if (msg.idiag_family != AF_INET && msg.idiag_family != AF_INET6) {
+        state->error = Malformed("unknown address family in inet_diag_msg");
+        return;
+      }
+      state->sockets++;
+      visitor->OnSocket(msg);
+      continue;
+    }
     switch (header.nlmsg_type) {
       case NLMSG_DONE: {
         state->done = true;
@@ -88,21 +103,6 @@ void ParseDatagram(const uint8_t* data, size_t len, DumpState* state, DiagVisito
           state->error = Malformed("acknowledgement instead of dump data");
         }
         return;
-      }
-      case SOCK_DIAG_BY_FAMILY: {
-        if (payloadLen < sizeof(inet_diag_msg)) {
-          state->error = Malformed("truncated inet_diag_msg");
-          return;
-        }
-        inet_diag_msg msg;
-        std::memcpy(&msg, payload, sizeof(msg));
-        if (msg.idiag_family != AF_INET && msg.idiag_family != AF_INET6) {
-          state->error = Malformed("unknown address family in inet_diag_msg");
-          return;
-        }
-        state->sockets++;
-        visitor->OnSocket(msg);
-        break;
       }
       default:
         // NLMSG_NOOP, NLMSG_OVERRUN and anything newer carry no socket.

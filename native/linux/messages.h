@@ -4,6 +4,7 @@
 #define TCPSTATE_LINUX_MESSAGES_H_
 
 #include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +23,7 @@ class DiagVisitor {
 
 // Progress of one dump, carried across datagrams.
 struct DumpState {
+  uint16_t type = SOCK_DIAG_BY_FAMILY;  // the message type that carries sockets (the request's)
   uint32_t seq = 0;      // the sequence number of our request
   uint32_t portid = 0;   // our netlink port id
   bool done = false;     // NLMSG_DONE or a terminating NLMSG_ERROR was seen

@@ -68,25 +68,38 @@ SysError DiagSocket::Open(size_t bufferSize) {
 }
 
 SysError DiagSocket::Dump(uint8_t family, uint32_t states, const std::vector<uint8_t>& bytecode,
-                          DiagVisitor* visitor, bool* interrupted, size_t* truncatedSize) {
-  // The request: nlmsghdr, inet_diag_req_v2, then the bytecode as an attribute.
-  size_t requestLen = NLMSG_LENGTH(sizeof(inet_diag_req_v2));
+                          DiagVisitor* visitor, bool* interrupted, size_t* truncatedSize,
+                          uint64_t* sockets) {
+  // The request: nlmsghdr, the request struct, then the bytecode as an attribute.
+  // AF_UNSPEC asks through the compat request (TCPDIAG_GETSOCK, struct inet_diag_req),
+  // which the kernel serves with one walk of its hash table for IPv4 and IPv6 together.
+  bool oneWalk = family == AF_UNSPEC;
+  size_t bodyLen = oneWalk ? sizeof(inet_diag_req) : sizeof(inet_diag_req_v2);
+  size_t requestLen = NLMSG_LENGTH(bodyLen);
   size_t attrLen = bytecode.empty() ? 0 : RTA_SPACE(bytecode.size());
   std::vector<uint8_t> request(NLMSG_ALIGN(requestLen) + attrLen, 0);
 
   nlmsghdr header = {};
   header.nlmsg_len = static_cast<uint32_t>(request.size());
-  header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  header.nlmsg_type = oneWalk ? TCPDIAG_GETSOCK : SOCK_DIAG_BY_FAMILY;
   header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   header.nlmsg_seq = ++seq_;
   std::memcpy(request.data(), &header, sizeof(header));
 
-  inet_diag_req_v2 diag = {};
-  diag.sdiag_family = family;
-  diag.sdiag_protocol = IPPROTO_TCP;
-  diag.idiag_ext = 0;
-  diag.idiag_states = states;
-  std::memcpy(request.data() + NLMSG_HDRLEN, &diag, sizeof(diag));
+  if (oneWalk) {
+    inet_diag_req diag = {};
+    diag.idiag_family = AF_UNSPEC;
+    diag.idiag_ext = 0;
+    diag.idiag_states = states;
+    std::memcpy(request.data() + NLMSG_HDRLEN, &diag, sizeof(diag));
+  } else {
+    inet_diag_req_v2 diag = {};
+    diag.sdiag_family = family;
+    diag.sdiag_protocol = IPPROTO_TCP;
+    diag.idiag_ext = 0;
+    diag.idiag_states = states;
+    std::memcpy(request.data() + NLMSG_HDRLEN, &diag, sizeof(diag));
+  }
 
   if (!bytecode.empty()) {
     rtattr attr = {};
@@ -107,6 +120,7 @@ SysError DiagSocket::Dump(uint8_t family, uint32_t states, const std::vector<uin
   }
 
   DumpState state;
+  state.type = header.nlmsg_type;
   state.seq = header.nlmsg_seq;
   state.portid = portid_;
   while (!state.done) {
@@ -124,9 +138,13 @@ SysError DiagSocket::Dump(uint8_t family, uint32_t states, const std::vector<uin
                        "a netlink datagram was larger than the receive buffer");
     }
     ParseDatagram(buffer_.data(), static_cast<size_t>(n), &state, visitor);
-    if (!state.error.ok()) return state.error;
+    if (!state.error.ok()) {
+      if (sockets) *sockets = state.sockets;
+      return state.error;
+    }
   }
   if (state.interrupted) *interrupted = true;
+  if (sockets) *sockets = state.sockets;
   return SysError();
 }
 

@@ -23,13 +23,16 @@ class DiagSocket {
   // largest datagram the kernel sends for a dump.
   SysError Open(size_t bufferSize = 0);
 
-  // One SOCK_DIAG_BY_FAMILY dump of TCP sockets of `family` (AF_INET or AF_INET6)
-  // whose state bit is set in `states`, filtered in the kernel by `bytecode`.
-  // Sets *interrupted when the kernel flagged NLM_F_DUMP_INTR.
+  // One dump of TCP sockets whose state bit is set in `states`, filtered in the
+  // kernel by `bytecode`: of one family (AF_INET or AF_INET6, SOCK_DIAG_BY_FAMILY),
+  // or of both in one walk (AF_UNSPEC, the compat TCPDIAG_GETSOCK request).
+  // Sets *interrupted when the kernel flagged NLM_F_DUMP_INTR, and *sockets (if
+  // given) to the number of sockets delivered, on failure too.
   // A datagram larger than the buffer yields kProtocolError with *truncatedSize set
   // to the size needed; the socket is then spent.
   SysError Dump(uint8_t family, uint32_t states, const std::vector<uint8_t>& bytecode,
-                DiagVisitor* visitor, bool* interrupted, size_t* truncatedSize);
+                DiagVisitor* visitor, bool* interrupted, size_t* truncatedSize,
+                uint64_t* sockets = nullptr);
 
   size_t buffer_size() const { return buffer_.size(); }
 

@@ -110,6 +110,22 @@ void ParserTests() {
     Check(s.error.ok() && !s.done && c.rows.size() == 1, "attributes after the message are skipped");
   }
   {
+    // The one-walk compat request answers with its own message type.
+    std::vector<uint8_t> bytes;
+    inet_diag_msg a = Socket(AF_INET, 1, 80), b = Socket(AF_INET6, 10, 443);
+    Message(&bytes, TCPDIAG_GETSOCK, &a, sizeof(a));
+    Message(&bytes, SOCK_DIAG_BY_FAMILY, &b, sizeof(b));
+    Done(&bytes);
+    Collect c;
+    DumpState s;
+    s.type = TCPDIAG_GETSOCK;
+    s.seq = kSeq;
+    s.portid = kPort;
+    ParseDatagram(bytes.data(), bytes.size(), &s, &c);
+    Check(s.error.ok() && s.done && c.rows.size() == 1 && c.rows[0].idiag_state == 1,
+          "sockets come in the request's own message type only");
+  }
+  {
     std::vector<uint8_t> bytes;
     Error(&bytes, -EPERM);
     Collect c;
@@ -305,6 +321,12 @@ void KernelTests() {
   Check(listening && err.ok() && found.rows.size() == 1 && found.rows[0].idiag_state == 10 &&
             ntohs(found.rows[0].id.idiag_sport) == ntohs(addr.sin_port),
         "the kernel returns exactly our listener");
+  Collect walked;
+  uint64_t delivered = 0;
+  err = socket.Dump(AF_UNSPEC, 1u << 10, BuildBytecode(query), &walked, &interrupted, &truncated,
+                    &delivered);
+  Check(err.ok() && walked.rows.size() == 1 && delivered == 1 && walked.rows[0].idiag_family == AF_INET,
+        "the one-walk request returns it too");
   close(fd);
 }
 
