@@ -23,6 +23,7 @@
       "sources": [
         "native/addon.cc",
         "native/convert.cc",
+        "native/filter.cc",
         "native/ports.cc",
         "native/pressure.cc",
         "native/read.cc"
@@ -34,6 +35,8 @@
             "native/linux/bytecode.cc",
             "native/linux/messages.cc",
             "native/linux/netlink.cc",
+            "native/linux/netns.cc",
+            "native/linux/procfs.cc",
             "native/linux/sysctl.cc"
           ]
         }],

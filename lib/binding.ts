@@ -4,6 +4,8 @@ import type { ErrorCode } from './errors';
 
 /** The query the native layer reads; built by the facade from validated options. */
 export interface NativeQuery {
+  netns?: string;
+  source?: 'auto' | 'netlink' | 'procfs';
   ipv4: boolean;
   ipv6: boolean;
   /** Bitmask of raw OS states (bit n = raw state n). */
@@ -27,6 +29,9 @@ export interface NativeFailure {
 
 export interface NativeReadInfo {
   error?: undefined;
+  /** What was read ('netlink', 'procfs'); null when nothing had to be. */
+  source: string | null;
+  netnsInode: number;
   consistent: boolean;
   timestamp: number;
   durationMs: number;
@@ -67,8 +72,7 @@ export interface NativeTable extends NativeReadInfo {
 }
 
 /** Raw settings around the ephemeral range, as native/table.h PortSettings. */
-export interface NativePortSettings {
-  error?: undefined;
+export interface NativePortSettings extends NativeReadInfo {
   low: number;
   high: number;
   rangeSource: 'sysctl' | 'registry' | 'wmi' | 'default';
@@ -122,7 +126,7 @@ export interface NativeBinding {
   socketsAsync(query: NativeQuery): Promise<NativeTable | NativeFailure>;
   pressure(request: NativePressureRequest): NativePressure | NativeFailure;
   pressureAsync(request: NativePressureRequest): Promise<NativePressure | NativeFailure>;
-  portSettings(): NativePortSettings | NativeFailure;
+  portSettings(query: NativeQuery): NativePortSettings | NativeFailure;
 }
 
 // The only place the addon is loaded: a prebuild when one matches, else the local build.

@@ -14,6 +14,10 @@ export const ERROR_CODES = [
   'TCPSTATE_PROTOCOL_ERROR',
   /** The OS did not answer in time. */
   'TCPSTATE_TIMEOUT',
+  /** The `netns` path does not exist. */
+  'TCPSTATE_NETNS_NOT_FOUND',
+  /** The `netns` path is not a network namespace file. */
+  'TCPSTATE_NETNS_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,6 +1,19 @@
-import { native, type NativeFailure, type NativePressureRequest, type NativeQuery } from './binding';
+import {
+  native,
+  type NativeCounts,
+  type NativeFailure,
+  type NativePressureRequest,
+  type NativeQuery,
+  type NativeReadInfo,
+} from './binding';
 import { toError, toSnapshot, toSockets } from './normalize';
-import { parseOptions, parsePressureOptions, parseWatchOptions, type Filter } from './options';
+import {
+  parseOptions,
+  parsePressureOptions,
+  parseRangeOptions,
+  parseWatchOptions,
+  type Filter,
+} from './options';
 import { platformFor } from './platform';
 import { stateMask, stateNames } from './platform/table';
 import { toPressure, toRange } from './ports';
@@ -27,6 +40,7 @@ export type {
   Pressure,
   PressureOptions,
   RangeSettings,
+  ReadSource,
   Setting,
   SettingSource,
   Snapshot,
@@ -43,14 +57,21 @@ export type { ErrorCode, TcpStateErrorDetails } from './errors';
 
 const platform = platformFor(native.backend);
 const names = stateNames(platform);
-const source = native.source ?? 'none';
+const backendSource = native.source ?? 'none';
+
+/** What a read reports as its source; a read that needed no I/O reports what it would have used. */
+function sourceOf(read: NativeReadInfo, query: NativeQuery): string {
+  return read.source ?? (query.source && query.source !== 'auto' ? query.source : backendSource);
+}
 
 function toQuery(filter: Filter): NativeQuery {
   const query: NativeQuery = {
+    source: filter.source,
     ipv4: filter.ipv4,
     ipv6: filter.ipv6,
     states: stateMask(platform, filter.states),
   };
+  if (filter.netns !== undefined) query.netns = filter.netns;
   if (filter.localPort) query.localPort = filter.localPort;
   if (filter.remotePort) query.remotePort = filter.remotePort;
   if (filter.localAddress) query.localAddress = filter.localAddress;
@@ -63,16 +84,21 @@ function unwrap<T extends object>(result: T | NativeFailure): T {
   return result as T;
 }
 
+function countsToSnapshot(counts: NativeCounts | NativeFailure, query: NativeQuery): Snapshot {
+  const read = unwrap(counts);
+  return toSnapshot(read, names, sourceOf(read, query));
+}
+
 /** Counts of TCP sockets per state and family. One small object, however many sockets. */
 export function snapshot(options?: Options): Snapshot {
   const query = toQuery(parseOptions(options));
-  return toSnapshot(unwrap(native.counts(query)), names, source);
+  return countsToSnapshot(native.counts(query), query);
 }
 
 /** Like snapshot(), read on the libuv thread pool. */
 export async function snapshotAsync(options?: Options): Promise<Snapshot> {
   const query = toQuery(parseOptions(options));
-  return toSnapshot(unwrap(await native.countsAsync(query)), names, source);
+  return countsToSnapshot(await native.countsAsync(query), query);
 }
 
 /** One row per TCP socket that matches the options. */
@@ -88,8 +114,11 @@ export async function socketsAsync(options?: Options): Promise<Socket[]> {
 }
 
 /** The ephemeral port range, the settings that bound it, and the connect rate it sustains. */
-export function ephemeralRange(): EphemeralRange {
-  return toRange(unwrap(native.portSettings()), platform);
+export function ephemeralRange(options?: { netns?: string }): EphemeralRange {
+  const { netns } = parseRangeOptions(options);
+  const query: NativeQuery = { ipv4: true, ipv6: true, states: 0 };
+  if (netns !== undefined) query.netns = netns;
+  return toRange(unwrap(native.portSettings(query)), platform);
 }
 
 function pressureRequest(options: unknown): NativePressureRequest {
@@ -106,13 +135,15 @@ function pressureRequest(options: unknown): NativePressureRequest {
 /** Ephemeral port use per destination, close rates and warnings, from one read of the table. */
 export function pressure(options?: PressureOptions): Pressure {
   const request = pressureRequest(options);
-  return toPressure(unwrap(native.pressure(request)), platform, source);
+  const read = unwrap(native.pressure(request));
+  return toPressure(read, platform, sourceOf(read, request.query));
 }
 
 /** Like pressure(), read on the libuv thread pool. */
 export async function pressureAsync(options?: PressureOptions): Promise<Pressure> {
   const request = pressureRequest(options);
-  return toPressure(unwrap(await native.pressureAsync(request)), platform, source);
+  const read = unwrap(await native.pressureAsync(request));
+  return toPressure(read, platform, sourceOf(read, request.query));
 }
 
 /**
@@ -123,6 +154,6 @@ export async function pressureAsync(options?: PressureOptions): Promise<Pressure
 export function watch(options?: WatchOptions): AsyncIterableIterator<WatchTick> {
   const { filter, intervalMs, signal } = parseWatchOptions(options);
   const query = toQuery(filter);
-  const read = async () => toSnapshot(unwrap(await native.countsAsync(query)), names, source);
+  const read = async () => countsToSnapshot(await native.countsAsync(query), query);
   return ticks(read, intervalMs, signal);
 }

@@ -60,6 +60,7 @@ export function toSnapshot(
   return {
     platform: process.platform,
     source,
+    netnsInode: counts.netnsInode,
     timestamp: counts.timestamp,
     durationMs: counts.durationMs,
     consistent: counts.consistent,
@@ -75,7 +76,7 @@ export function toSockets(
   platform: Platform,
   names: ReadonlyArray<TcpState | undefined>,
 ): Socket[] {
-  const { count, fields, addresses } = table;
+  const { count, fields, addresses, netnsInode } = table;
   const hasTimer = (fields & FIELD_TIMER) !== 0;
   const hasUid = (fields & FIELD_UID) !== 0;
   const hasInode = (fields & FIELD_INODE) !== 0;
@@ -102,6 +103,7 @@ export function toSockets(
       recvQueue: hasQueues ? table.recvQueue[i] : null,
       sendQueue: hasQueues ? table.sendQueue[i] : null,
       pid: hasPid ? table.pid[i] : null,
+      netnsInode,
     };
   }
   return rows;

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 
 import { invalidArgType, invalidArgValue, outOfRange } from './errors';
-import { STATES, type TcpState } from './types';
+import { STATES, type ReadSource, type TcpState } from './types';
 
 /** An address filter, validated: `prefix` is within the family's length. */
 export interface AddressSpec {
@@ -12,6 +12,9 @@ export interface AddressSpec {
 
 /** Options after validation, platform-neutral. */
 export interface Filter {
+  /** The network namespace file to read in; undefined = the caller's. */
+  netns?: string;
+  source: ReadSource;
   ipv4: boolean;
   ipv6: boolean;
   /** `null` = every state. */
@@ -22,7 +25,11 @@ export interface Filter {
   remoteAddress?: AddressSpec;
 }
 
-const FILTER_KEYS = ['family', 'states', 'localPort', 'remotePort', 'localAddress', 'remoteAddress'];
+const FILTER_KEYS = [
+  'netns', 'source', 'family', 'states', 'localPort', 'remotePort', 'localAddress', 'remoteAddress',
+];
+const SOURCES: readonly ReadSource[] = ['auto', 'netlink', 'procfs'];
+const MAX_PATH_LENGTH = 4096;
 const MAX_STATES_LENGTH = 64;
 const STATE_SET: ReadonlySet<string> = new Set(STATES);
 
@@ -38,16 +45,19 @@ function own(object: object, key: string): unknown {
  * options a particular call accepts besides the filters (it checks them itself).
  */
 export function parseOptions(options: unknown, extraKeys: readonly string[] = []): Filter {
-  const filter: Filter = { ipv4: true, ipv6: true, states: null };
+  const filter: Filter = { source: 'auto', ipv4: true, ipv6: true, states: null };
   if (options === undefined) return filter;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw invalidArgType('options', 'of type object', options);
-  }
-  for (const key of Object.keys(options)) {
-    if (!FILTER_KEYS.includes(key) && !extraKeys.includes(key)) {
-      const known = [...FILTER_KEYS, ...extraKeys].join(', ');
-      throw invalidArgValue(`options.${key}`, own(options, key), `is not a known option (known: ${known})`);
+  checkKeys(options, [...FILTER_KEYS, ...extraKeys]);
+
+  const netns = own(options, 'netns');
+  if (netns !== undefined) filter.netns = parseNetns(netns);
+  const source = own(options, 'source');
+  if (source !== undefined) {
+    if (typeof source !== 'string') throw invalidArgType('options.source', 'of type string', source);
+    if (!SOURCES.includes(source as ReadSource)) {
+      throw invalidArgValue('options.source', source, "must be 'auto', 'netlink' or 'procfs'");
     }
+    filter.source = source as ReadSource;
   }
 
   const family = own(options, 'family');
@@ -77,6 +87,34 @@ export function parseOptions(options: unknown, extraKeys: readonly string[] = []
     filter.remoteAddress = parseAddress('options.remoteAddress', remoteAddress);
   }
   return filter;
+}
+
+/** Throws unless `options` is an object whose own keys are all in `known`. */
+function checkKeys(options: unknown, known: readonly string[]): asserts options is object {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgType('options', 'of type object', options);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw invalidArgValue(`options.${key}`, own(options, key), `is not a known option (known: ${known.join(', ')})`);
+    }
+  }
+}
+
+function parseNetns(value: unknown): string {
+  if (typeof value !== 'string') throw invalidArgType('options.netns', 'of type string', value);
+  if (value.length === 0 || value.length > MAX_PATH_LENGTH || value.includes('\0')) {
+    throw invalidArgValue('options.netns', value, 'must be the path of a network namespace file, such as /var/run/netns/NAME or /proc/PID/ns/net');
+  }
+  return value;
+}
+
+/** ephemeralRange() options: only `netns`. */
+export function parseRangeOptions(options: unknown): { netns?: string } {
+  if (options === undefined) return {};
+  checkKeys(options, ['netns']);
+  const netns = own(options, 'netns');
+  return netns === undefined ? {} : { netns: parseNetns(netns) };
 }
 
 function parseStates(value: unknown): TcpState[] {

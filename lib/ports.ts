@@ -24,6 +24,7 @@ export function toRange(native: NativePortSettings, platform: Platform): Ephemer
     timeWaitSeconds,
     maxConnectRate: timeWaitSeconds > 0 ? available / timeWaitSeconds : Infinity,
     settings,
+    netnsInode: native.netnsInode,
   };
 }
 
@@ -144,10 +145,11 @@ function warnings(
 }
 
 export function toPressure(native: NativePressure, platform: Platform, source: string): Pressure {
-  const range = toRange(native.settings, platform);
+  const range = { ...toRange(native.settings, platform), netnsInode: native.netnsInode };
   const result: Omit<Pressure, 'warnings'> = {
     platform: process.platform,
     source,
+    netnsInode: native.netnsInode,
     timestamp: native.timestamp,
     durationMs: native.durationMs,
     consistent: native.consistent,

@@ -21,8 +21,15 @@ export type Family = 'ipv4' | 'ipv6';
 /** A port, or an inclusive `[min, max]` range. */
 export type PortFilter = number | readonly [number, number];
 
-/** Filters shared by every reading call. All are optional and all must hold. */
+/** Where the table is read from: `auto` (netlink, or procfs where the kernel has no socket diagnostics). */
+export type ReadSource = 'auto' | 'netlink' | 'procfs';
+
+/** Options shared by every reading call. All are optional; every filter given must hold. */
 export interface Options {
+  /** Read in this network namespace: a path such as `/var/run/netns/NAME` or `/proc/PID/ns/net` (Linux). */
+  netns?: string;
+  /** Where to read the table from. Default `'auto'`. */
+  source?: ReadSource;
   /** Address family to read. Default `'all'`. */
   family?: Family | 'all';
   /** Only sockets in these states. Default: every state. */
@@ -47,8 +54,10 @@ export interface FamilyCounts {
 export interface Snapshot {
   /** `process.platform` of the host that was read. */
   platform: NodeJS.Platform;
-  /** Where the table came from: `'netlink'` on Linux. */
+  /** Where the table came from: `'netlink'` or `'procfs'` on Linux. */
   source: string;
+  /** Inode of the network namespace that was read (compare with `stat /proc/self/ns/net`); 0 where there are none. */
+  netnsInode: number;
   /** When the read started, in ms since the epoch. */
   timestamp: number;
   /** How long the read took, in ms. */
@@ -80,6 +89,8 @@ export interface Socket {
   sendQueue: number | null;
   /** Owning process id; `null` where the OS gives none (Linux). */
   pid: number | null;
+  /** Inode of the network namespace the socket lives in; 0 where there are none. */
+  netnsInode: number;
 }
 
 /** Where a setting's value came from; `null` when nothing was found. */
@@ -131,6 +142,8 @@ export interface EphemeralRange {
   /** `available / timeWaitSeconds`: new connections per second one destination sustains without TIME_WAIT reuse. */
   maxConnectRate: number;
   settings: RangeSettings;
+  /** Inode of the network namespace whose settings these are; 0 where there are none. */
+  netnsInode: number;
 }
 
 /** One destination: connections from one local address to one remote address and port. */
@@ -171,6 +184,7 @@ export interface Warning {
 export interface Pressure {
   platform: NodeJS.Platform;
   source: string;
+  netnsInode: number;
   timestamp: number;
   durationMs: number;
   consistent: boolean;

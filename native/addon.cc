@@ -48,11 +48,10 @@ Napi::Value Pressure_(const Napi::CallbackInfo& info) {
 Napi::Value PressureAsync(const Napi::CallbackInfo& info) {
   return ReadAsync(info, ParsePressureQuery, ReadPressure, PressureToJs);
 }
+SysError ReadRange(const Query&, PortSettings* out) { return ReadPortSettings(out); }
+
 Napi::Value PortSettings_(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  PortSettings settings;
-  SysError error = ReadPortSettings(&settings);
-  return error.ok() ? PortSettingsToJs(env, settings) : ErrorToJs(env, error);
+  return ReadSync(info, ParseQuery, ReadRange, PortSettingsToJs);
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

@@ -85,6 +85,8 @@ AddressFilter ParseAddress(const Napi::Env& env, const Napi::Object& query, cons
 
 Napi::Object InfoToJs(const Napi::Env& env, const ReadInfo& info) {
   Napi::Object object = Napi::Object::New(env);
+  object.Set("source", info.source ? Napi::Value(Napi::String::New(env, info.source)) : env.Null());
+  object.Set("netnsInode", Napi::Number::New(env, static_cast<double>(info.netnsInode)));
   object.Set("consistent", Napi::Boolean::New(env, info.consistent));
   object.Set("timestamp", Napi::Number::New(env, info.timestamp));
   object.Set("durationMs", Napi::Number::New(env, info.durationMs));
@@ -157,6 +159,25 @@ Query ParseQuery(const Napi::Env& env, const Napi::Value& value) {
   if (!value.IsObject()) ThrowType(env, "query must be an object");
   Napi::Object object = value.As<Napi::Object>();
   Query query;
+  Napi::Value netns = object.Get("netns");
+  if (!netns.IsUndefined()) {
+    if (!netns.IsString()) ThrowType(env, "netns must be a string");
+    query.netns = netns.As<Napi::String>().Utf8Value();
+    if (query.netns.empty() || query.netns.find('\0') != std::string::npos) {
+      ThrowType(env, "netns must be a non-empty path");
+    }
+  }
+  Napi::Value source = object.Get("source");
+  if (!source.IsUndefined()) {
+    std::string name = source.IsString() ? source.As<Napi::String>().Utf8Value() : "";
+    if (name == "netlink") {
+      query.source = Source::kNetlink;
+    } else if (name == "procfs") {
+      query.source = Source::kProcfs;
+    } else if (name != "auto") {
+      ThrowType(env, "source must be 'auto', 'netlink' or 'procfs'");
+    }
+  }
   query.ipv4 = object.Get("ipv4").ToBoolean();
   query.ipv6 = object.Get("ipv6").ToBoolean();
   query.states = ToUint(env, object.Get("states"), "states", 4294967295.0);
@@ -182,7 +203,7 @@ PressureQuery ParsePressureQuery(const Napi::Env& env, const Napi::Value& value)
 }
 
 Napi::Value PortSettingsToJs(const Napi::Env& env, const PortSettings& settings) {
-  Napi::Object object = Napi::Object::New(env);
+  Napi::Object object = InfoToJs(env, settings.info);
   object.Set("low", Napi::Number::New(env, settings.low));
   object.Set("high", Napi::Number::New(env, settings.high));
   object.Set("rangeSource", Napi::String::New(env, settings.rangeSource));

@@ -16,6 +16,8 @@ constexpr const char* kUnsupportedPlatform = "TCPSTATE_UNSUPPORTED_PLATFORM";
 constexpr const char* kDiagUnavailable = "TCPSTATE_DIAG_UNAVAILABLE";
 constexpr const char* kProtocolError = "TCPSTATE_PROTOCOL_ERROR";
 constexpr const char* kTimeout = "TCPSTATE_TIMEOUT";
+constexpr const char* kNetnsNotFound = "TCPSTATE_NETNS_NOT_FOUND";
+constexpr const char* kNetnsInvalid = "TCPSTATE_NETNS_INVALID";
 
 inline SysError MakeError(const char* code, int errnum, const char* syscall, std::string message) {
   SysError e;

@@ -183,6 +183,7 @@ SysError ReadPressure(const PressureQuery& query, Pressure* out) {
     if (!dumpHasListeners && query.listenStates != 0) {
       ListenSink listenSink(&listening);
       Query listeners;
+      listeners.source = filter.source;
       listeners.states = query.listenStates;
       error = ReadEach(listeners, &listenSink, &listenInfo);
       if (!error.ok()) return error;
@@ -193,6 +194,7 @@ SysError ReadPressure(const PressureQuery& query, Pressure* out) {
     error = ReadEach(query.filter, &aggregator, &out->info);
     if (!error.ok()) return error;
     out->info.consistent = out->info.consistent && listenInfo.consistent;
+    out->settings.info = out->info;
     aggregator.Finish(query.top);
     return SysError();
   } catch (const std::bad_alloc&) {

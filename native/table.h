@@ -4,6 +4,7 @@
 #define TCPSTATE_TABLE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,13 @@ struct AddressFilter {
 
 // What to read. `states` is a bitmask of raw OS states (bit n = raw state n),
 // computed by the TypeScript facade, which owns the state tables.
+// Where a backend reads the table from (Linux: netlink, or /proc/net/tcp* where
+// the kernel has no socket diagnostics).
+enum class Source : uint8_t { kAuto, kNetlink, kProcfs };
+
 struct Query {
+  std::string netns;  // a network namespace file to read in; empty = the caller's
+  Source source = Source::kAuto;
   bool ipv4 = true;
   bool ipv6 = true;
   uint32_t states = 0;
@@ -58,6 +65,8 @@ struct ReadInfo {
   bool consistent = true;  // false when the OS reported the table changed mid-read
   double timestamp = 0;    // ms since the epoch, when the read started
   double durationMs = 0;   // time spent reading, ms
+  const char* source = nullptr;  // what was read ("netlink", "procfs"); nullptr if nothing
+  uint64_t netnsInode = 0;       // the network namespace read (0 where there are none)
 };
 
 struct Counts {
@@ -118,6 +127,7 @@ struct NamedValue {
 
 // The ephemeral port range and the settings around it.
 struct PortSettings {
+  ReadInfo info;
   uint16_t low = 0;
   uint16_t high = 0;
   std::string rangeSource;       // where low/high came from
@@ -172,6 +182,12 @@ uint32_t BackendFields();
 SysError ReadCounts(const Query& query, Counts* out);
 SysError ReadEach(const Query& query, RecordSink* sink, ReadInfo* info);
 SysError ReadPortSettings(PortSettings* out);
+
+// Runs `task` in the network namespace at `path` (empty: where the caller is), on a
+// thread of its own when a namespace is given, and sets *inode to the namespace's inode.
+// (The unsupported backend fails for any path.)
+SysError InNamespace(const std::string& path, const std::function<SysError()>& task,
+                     uint64_t* inode);
 
 // Built on the backend, the same for every OS (native/read.cc, native/pressure.cc).
 SysError ReadSockets(const Query& query, SocketTable* out);

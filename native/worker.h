@@ -17,13 +17,18 @@ using ReadFn = SysError (*)(const Request&, Result*);
 template <typename Result>
 using ConvertFn = Napi::Value (*)(const Napi::Env&, const Result&);
 
-// Runs a backend read and stamps when it started and how long it took. Pure C++.
+inline const std::string& NetnsOf(const Query& query) { return query.netns; }
+inline const std::string& NetnsOf(const PressureQuery& query) { return query.filter.netns; }
+
+// Runs a backend read in the requested network namespace and stamps when it
+// started and how long it took. Pure C++.
 template <typename Request, typename Result>
 SysError TimedRead(ReadFn<Request, Result> read, const Request& query, Result* result) {
   using namespace std::chrono;
   auto wall = system_clock::now();
   auto start = steady_clock::now();
-  SysError error = read(query, result);
+  SysError error = InNamespace(
+      NetnsOf(query), [&] { return read(query, result); }, &result->info.netnsInode);
   result->info.timestamp =
       static_cast<double>(duration_cast<milliseconds>(wall.time_since_epoch()).count());
   result->info.durationMs = duration<double, std::milli>(steady_clock::now() - start).count();

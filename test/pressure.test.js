@@ -113,6 +113,7 @@ describe('close rate and TIME_WAIT sides', { skip }, () => {
   let ns;
   before(async () => {
     ns = await Namespace.create();
+    await sysctl(ns, 'tcp_tw_reuse', 0); // keep every TIME_WAIT socket for its full 60 s
     await ns.send('listen', { host: '127.0.0.1', port: 6001 });
     await ns.send('listen', { host: '::1', port: 6002, closeFirst: true });
   });

@@ -12,6 +12,7 @@
 #include "bytecode.h"
 #include "messages.h"
 #include "netlink.h"
+#include "procfs.h"
 
 namespace tcpstate {
 
@@ -128,25 +129,63 @@ SysError Read(const Query& query, StateVisitor* visitor, ReadInfo* info) {
                    "netlink datagrams kept outgrowing the receive buffer");
 }
 
+// Counts rows that a reader without kernel-side counting (procfs) hands over.
+class CountSink : public RecordSink {
+ public:
+  explicit CountSink(Counts* out) : out_(out) {}
+  void Add(const SocketRecord& row) override {
+    (row.family == kIPv6 ? out_->ipv6 : out_->ipv4)[row.state]++;
+  }
+  void Reset() override {
+    for (int i = 0; i < kRawStates; i++) out_->ipv4[i] = out_->ipv6[i] = 0;
+  }
+
+ private:
+  Counts* out_;
+};
+
+constexpr const char* kNetlink = "netlink";
+constexpr const char* kProcfs = "procfs";
+
+// Netlink unless the query asks for procfs; `auto` turns to procfs only when the
+// kernel has no socket diagnostics at all.
+template <typename Netlink>
+SysError ReadFrom(const Query& query, RecordSink* procfsSink, ReadInfo* info, Netlink netlink) {
+  SysError err;
+  if (query.source != Source::kProcfs) {
+    err = netlink();
+    if (err.ok()) info->source = kNetlink;
+    if (query.source == Source::kNetlink || err.code != kDiagUnavailable) return err;
+  }
+  procfsSink->Reset();
+  err = procfs::Read(query, procfsSink);
+  if (err.ok()) {
+    info->source = kProcfs;
+    info->consistent = true;  // procfs gives no sign of a change mid-read
+  }
+  return err;
+}
+
 }  // namespace
 
 const char* BackendName() { return "linux"; }
-const char* BackendSource() { return "netlink"; }
+const char* BackendSource() { return kNetlink; }
 uint32_t BackendFields() { return kFieldTimer | kFieldUid | kFieldInode | kFieldQueues; }
 
 SysError ReadCounts(const Query& query, Counts* out) {
-  CountVisitor visitor(query.states, out);
   try {
-    return Read(query, &visitor, &out->info);
+    CountVisitor visitor(query.states, out);
+    CountSink sink(out);
+    return ReadFrom(query, &sink, &out->info, [&] { return Read(query, &visitor, &out->info); });
   } catch (const std::bad_alloc&) {
     return OutOfMemory();
   }
 }
 
 SysError ReadEach(const Query& query, RecordSink* sink, ReadInfo* info) {
-  RecordVisitor visitor(query.states, sink);
   try {
-    return Read(query, &visitor, info);
+    RecordVisitor visitor(query.states, sink);
+    return ReadFrom(query, sink, info, [&] { return Read(query, &visitor, info); });
   } catch (const std::bad_alloc&) {
     sink->Reset();
     return OutOfMemory();

@@ -22,4 +22,10 @@ uint32_t BackendFields() { return 0; }
 SysError ReadEach(const Query&, RecordSink*, ReadInfo*) { return Unsupported(); }
 SysError ReadPortSettings(PortSettings*) { return Unsupported(); }
 
+SysError InNamespace(const std::string& path, const std::function<SysError()>& task,
+                     uint64_t* inode) {
+  *inode = 0;
+  return path.empty() ? task() : Unsupported();
+}
+
 }  // namespace tcpstate

@@ -13,8 +13,9 @@ function checkRow(row) {
   const where = JSON.stringify(row);
   assert.deepEqual(Object.keys(row), [
     'family', 'state', 'localAddress', 'localPort', 'remoteAddress', 'remotePort',
-    'timerMs', 'uid', 'inode', 'recvQueue', 'sendQueue', 'pid',
+    'timerMs', 'uid', 'inode', 'recvQueue', 'sendQueue', 'pid', 'netnsInode',
   ], where);
+  assert.ok(Number.isInteger(row.netnsInode) && row.netnsInode > 0, where);
   assert.ok(row.family === 'ipv4' || row.family === 'ipv6', where);
   assert.ok(STATES.includes(row.state), where);
   assert.equal(net.isIP(row.localAddress), row.family === 'ipv4' ? 4 : 6, where);

@@ -1,0 +1,128 @@
+// Reads in another network namespace happen on a thread of their own: setns()
+// changes only the calling thread, and that thread runs nothing else.
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <system_error>
+#include <thread>
+
+#include "../errors.h"
+#include "../table.h"
+#include "messages.h"
+
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
+
+namespace tcpstate {
+
+namespace {
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+int OpenReadOnly(const char* path) {
+  int fd;
+  do {
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+SysError NamespaceError(const char* code, int err, const char* syscall, const std::string& path,
+                        const char* what) {
+  return MakeError(code, err, syscall,
+                   "network namespace " + path + ": " + what + ": " + syscall + ": " +
+                       std::strerror(err));
+}
+
+uint64_t CurrentInode() {
+  struct stat info;
+  return stat("/proc/thread-self/ns/net", &info) == 0 ? static_cast<uint64_t>(info.st_ino) : 0;
+}
+
+// On the dedicated thread: enter the namespace, run the task, and go back.
+SysError RunEntered(const std::string& path, const std::function<SysError()>& task,
+                    uint64_t* inode) {
+  Fd target(OpenReadOnly(path.c_str()));
+  if (target.get() < 0) {
+    int err = errno;
+    const char* code = err == ENOENT || err == ENOTDIR ? kNetnsNotFound
+                       : err == EACCES || err == EPERM ? kPermissionDenied
+                                                       : kSystemError;
+    return NamespaceError(code, err, "open", path, "cannot open it");
+  }
+  struct statfs fs;
+  if (fstatfs(target.get(), &fs) != 0) {
+    return NamespaceError(kSystemError, errno, "fstatfs", path, "cannot inspect it");
+  }
+  if (static_cast<unsigned long>(fs.f_type) != NSFS_MAGIC) {
+    return NamespaceError(kNetnsInvalid, EINVAL, "fstatfs", path, "not a namespace file");
+  }
+  Fd home(OpenReadOnly("/proc/thread-self/ns/net"));
+  if (home.get() < 0) {
+    return NamespaceError(kSystemError, errno, "open", path, "cannot keep the current namespace");
+  }
+  if (setns(target.get(), CLONE_NEWNET) != 0) {
+    int err = errno;
+    const char* code = err == EPERM || err == EACCES ? kPermissionDenied
+                       : err == EINVAL               ? kNetnsInvalid
+                                                     : kSystemError;
+    return NamespaceError(code, err, "setns", path,
+                          err == EINVAL ? "not a network namespace" : "cannot enter it");
+  }
+  struct stat info;
+  *inode = fstat(target.get(), &info) == 0 ? static_cast<uint64_t>(info.st_ino) : 0;
+  SysError result = task();
+  if (setns(home.get(), CLONE_NEWNET) != 0 && result.ok()) {
+    // The thread ends right after; still, a read that cannot go home does not count.
+    result = NamespaceError(kSystemError, errno, "setns", path, "cannot leave it");
+  }
+  return result;
+}
+
+}  // namespace
+
+SysError InNamespace(const std::string& path, const std::function<SysError()>& task,
+                     uint64_t* inode) {
+  if (path.empty()) {
+    *inode = CurrentInode();
+    return task();
+  }
+  SysError result;
+  try {
+    std::thread worker([&] {
+      try {
+        result = RunEntered(path, task, inode);
+      } catch (const std::bad_alloc&) {
+        result = OutOfMemory();
+      }
+    });
+    worker.join();
+  } catch (const std::system_error& e) {
+    int err = e.code().value();
+    return MakeError(kSystemError, err, "pthread_create",
+                     std::string("cannot start a thread for the namespace read: ") +
+                         std::strerror(err));
+  }
+  return result;
+}
+
+}  // namespace tcpstate
