@@ -45,6 +45,12 @@ const CASES = [
   [{ remoteAddress: '[::1]' }, TypeError, 'ERR_INVALID_ARG_VALUE', 'options.remoteAddress'],
   [{ remoteAddress: '1'.repeat(100000) }, TypeError, 'ERR_INVALID_ARG_VALUE', 'options.remoteAddress'],
   [{ remoteAddress: '' }, TypeError, 'ERR_INVALID_ARG_VALUE', 'options.remoteAddress'],
+  [{ netns: 5 }, TypeError, 'ERR_INVALID_ARG_TYPE', 'options.netns'],
+  [{ netns: '' }, TypeError, 'ERR_INVALID_ARG_VALUE', 'options.netns'],
+  [{ netns: '/run/netns/a\0b' }, TypeError, 'ERR_INVALID_ARG_VALUE', 'options.netns'],
+  [{ netns: '/'.repeat(5000) }, TypeError, 'ERR_INVALID_ARG_VALUE', 'options.netns'],
+  [{ source: 'kernel' }, TypeError, 'ERR_INVALID_ARG_VALUE', 'options.source'],
+  [{ source: true }, TypeError, 'ERR_INVALID_ARG_TYPE', 'options.source'],
 ];
 
 function label(value) {
@@ -109,6 +115,19 @@ describe('bad options', () => {
     assert.equal(reads, 1);
     assert.equal(snapshot.ipv6.total, 0);
   });
+});
+
+describe('bad ephemeralRange() options', () => {
+  const cases = [
+    [null, TypeError, 'ERR_INVALID_ARG_TYPE', 'options'],
+    [{ states: ['LISTEN'] }, TypeError, 'ERR_INVALID_ARG_VALUE', 'options.states'],
+    [{ netns: 1 }, TypeError, 'ERR_INVALID_ARG_TYPE', 'options.netns'],
+  ];
+  for (const entry of cases) {
+    it(`rejects ${JSON.stringify(entry[0])}`, () => {
+      assert.throws(() => tcpstate.ephemeralRange(entry[0]), (e) => check(e, entry));
+    });
+  }
 });
 
 describe('exports', () => {
