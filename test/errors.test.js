@@ -47,8 +47,7 @@ it('without a backend, require works and every call fails with TCPSTATE_UNSUPPOR
   const addon = unsupportedAddon();
   // Load the package with that addon in place of the one node-gyp-build would pick.
   const result = runNode(`
-    const gypBuild = require.resolve('node-gyp-build');
-    require.cache[gypBuild] = { id: gypBuild, filename: gypBuild, loaded: true, exports: () => require(${JSON.stringify(addon)}) };
+    require('./test/helpers/addon-override.js').override(${JSON.stringify(addon)});
     const tcpstate = require('.');
     const describe = (e) => ({ name: e.name, code: e.code, isTcpStateError: e instanceof tcpstate.TcpStateError });
     const out = { states: tcpstate.STATES.length };

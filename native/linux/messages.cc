@@ -42,6 +42,11 @@ SysError KernelError(int errnum) {
   return FromErrno(errnum, "recvmsg", "the kernel rejected the SOCK_DIAG_BY_FAMILY dump");
 }
 
+// The error a negative status stands for; INT32_MIN has no positive twin and is no errno.
+SysError StatusError(int32_t status) {
+  return status == INT32_MIN ? Malformed("error status out of range") : KernelError(-status);
+}
+
 }  // namespace
 
 void ParseDatagram(const uint8_t* data, size_t len, DumpState* state, DiagVisitor* visitor) {
@@ -85,7 +90,7 @@ void ParseDatagram(const uint8_t* data, size_t len, DumpState* state, DiagVisito
         state->done = true;
         int32_t status = 0;
         if (payloadLen >= sizeof(status)) std::memcpy(&status, payload, sizeof(status));
-        if (status < 0) state->error = KernelError(-status);
+        if (status < 0) state->error = StatusError(status);
         return;
       }
       case NLMSG_ERROR: {
@@ -98,7 +103,7 @@ void ParseDatagram(const uint8_t* data, size_t len, DumpState* state, DiagVisito
         std::memcpy(&status, payload, sizeof(status));
         // An error value of 0 is an acknowledgement; a dump never ends with one.
         if (status < 0) {
-          state->error = KernelError(-status);
+          state->error = StatusError(status);
         } else {
           state->error = Malformed("acknowledgement instead of dump data");
         }

@@ -17,22 +17,27 @@ function compile(name, sources, flags = []) {
   return target;
 }
 
-/** The sources binding.gyp builds on a platform without a backend. */
-function unsupportedSources() {
+/** The sources binding.gyp builds under one of its conditions ("OS=='linux'", "OS!='linux'"). */
+function gypSources(condition) {
   const gyp = JSON.parse(fs.readFileSync(path.join(root, 'binding.gyp'), 'utf8'));
   const target = gyp.targets.find((t) => t.target_name === 'tcpstate');
-  const fallback = target.conditions.find(([condition]) => condition === "OS!='linux'");
-  return [...target.sources, ...fallback[1].sources];
+  const branch = target.conditions.find(([c]) => c === condition);
+  return [...target.sources, ...branch[1].sources];
+}
+
+/** Builds the addon from the sources of one binding.gyp condition, with extra flags. */
+function addon(name, condition, flags = []) {
+  const include = require('node-addon-api').include_dir;
+  const nodeInclude = path.join(path.dirname(process.execPath), '..', 'include', 'node');
+  return compile(name, gypSources(condition), [
+    '-shared', '-fPIC', '-fvisibility=hidden', `-I${include}`, `-I${nodeInclude}`, '-I/usr/include/node',
+    '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_CPP_EXCEPTIONS_ALL', ...flags,
+  ]);
 }
 
 /** The addon as it is built for a platform without a backend. */
 function unsupportedAddon() {
-  const include = require('node-addon-api').include_dir;
-  const nodeInclude = path.join(path.dirname(process.execPath), '..', 'include', 'node');
-  return compile('unsupported.node', unsupportedSources(), [
-    '-shared', '-fPIC', '-fvisibility=hidden', `-I${include}`, `-I${nodeInclude}`, '-I/usr/include/node',
-    '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_CPP_EXCEPTIONS_ALL',
-  ]);
+  return addon('unsupported.node', "OS!='linux'");
 }
 
-module.exports = { compile, unsupportedAddon, root };
+module.exports = { compile, addon, unsupportedAddon, root };

@@ -154,6 +154,14 @@ void ParserTests() {
   }
   {
     std::vector<uint8_t> bytes;
+    Done(&bytes, INT32_MIN);  // found by fuzzing: -INT32_MIN overflows
+    Collect c;
+    DumpState s = Parse(bytes, &c);
+    Check(s.done && s.error.code == kProtocolError && s.error.errnum == EPROTO,
+          "an NLMSG_DONE status of INT32_MIN is a protocol error");
+  }
+  {
+    std::vector<uint8_t> bytes;
     inet_diag_msg a = Socket(AF_INET, 1, 80);
     Message(&bytes, SOCK_DIAG_BY_FAMILY, &a, sizeof(a), NLM_F_MULTI | NLM_F_DUMP_INTR);
     Done(&bytes);

@@ -1,0 +1,14 @@
+'use strict';
+// Makes tcpstate load a given addon file (a sanitizer or no-backend build) instead of
+// the one node-gyp-build would pick. Preloaded with --require, it uses the file named
+// by TCPSTATE_TEST_ADDON. For tests only; the package has no such switch.
+const path = require('node:path');
+
+function override(file) {
+  const gypBuild = require.resolve('node-gyp-build', { paths: [path.join(__dirname, '..', '..')] });
+  require.cache[gypBuild] = { id: gypBuild, filename: gypBuild, loaded: true, exports: () => require(file) };
+}
+
+if (process.env.TCPSTATE_TEST_ADDON) override(process.env.TCPSTATE_TEST_ADDON);
+
+module.exports = { override };
