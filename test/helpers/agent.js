@@ -167,7 +167,23 @@ async function call({ fn, options }) {
   }
 }
 
+// Opens and closes connections from `parallel` loops as fast as they go, for
+// `seconds` or until `limit` connections; each is closed by the client. Returns how many.
+async function churn({ host, port, seconds, parallel, limit = Infinity }) {
+  const until = performance.now() + seconds * 1000;
+  let count = 0;
+  const loop = async () => {
+    while (performance.now() < until && count < limit) {
+      await timeWait({ host, port, count: 1 });
+      count++;
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, loop));
+  return count;
+}
+
 const commands = {
+  churn,
   listen,
   pairs,
   timeWait,
@@ -180,6 +196,8 @@ const commands = {
   ss: ({ args }) => ss(args),
   readFile: ({ path }) => fs.readFileSync(path, 'utf8'),
   writeFile: ({ path, data }) => (fs.writeFileSync(path, data), true),
+  // Calls `fn` of a test helper module inside the namespace.
+  run: ({ module, fn, args: fnArgs }) => require(module)[fn](fnArgs),
 };
 
 process.on('message', async ({ id, command, args }) => {
