@@ -35,9 +35,12 @@ function addon(name, condition, flags = []) {
   ]);
 }
 
-/** The addon as it is built for a platform without a backend. */
+let unsupported = null;
+
+/** The addon as it is built for a platform without a backend (built once per process). */
 function unsupportedAddon() {
-  return addon('unsupported.node', "OS!='linux'");
+  unsupported ??= addon('unsupported.node', "OS!='linux'");
+  return unsupported;
 }
 
 module.exports = { compile, addon, unsupportedAddon, root };

@@ -1,0 +1,86 @@
+// `tcpstate serve`: /metrics in the Prometheus text format, read fresh per scrape.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { PROMETHEUS_CONTENT_TYPE, createMetricsReader, renderPrometheus } from '../metrics';
+
+export interface ServeRun {
+  host: string;
+  port: number;
+  top: number;
+  minIntervalMs: number;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+function page(version: string): string {
+  return `tcpstate ${version}: a Prometheus exporter of this host's TCP socket table.\n` +
+    'Metrics in the Prometheus text format: /metrics\n';
+}
+
+function hostForUrl(address: AddressInfo): string {
+  return address.family === 'IPv6' || (address.family as unknown) === 6 ? `[${address.address}]` : address.address;
+}
+
+/**
+ * Serves until SIGINT or SIGTERM. A scrape younger than `minIntervalMs` after the
+ * last read gets that read again; scrapes during a read share it. A failed read is
+ * answered 200 with the error counter and the read duration only (a 5xx would make
+ * Prometheus drop the body, counter included), and logged on stderr.
+ */
+export async function runServe(run: ServeRun, version: string): Promise<void> {
+  const reader = createMetricsReader({ top: run.top, minIntervalMs: run.minIntervalMs });
+  let logged = 0;
+
+  async function metrics(res: ServerResponse): Promise<void> {
+    const families = await reader.read();
+    if (reader.errors > logged && reader.lastError) {
+      logged = reader.errors;
+      run.stderr.write(`tcpstate serve: read failed: ${reader.lastError.message} (${reader.lastError.code})\n`);
+    }
+    res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Cache-Control': 'no-store' });
+    res.end(renderPrometheus(families));
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('method not allowed\n');
+    } else if (path === '/metrics') {
+      metrics(res).catch((error: Error) => {
+        run.stderr.write(`tcpstate serve: ${error.message}\n`);
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('internal error\n');
+      });
+    } else if (path === '/') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(page(version));
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('not found: the metrics are at /metrics\n');
+    }
+  }
+
+  const server = createServer(handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: run.host, port: run.port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  run.stdout.write(`tcpstate serve: metrics at http://${hostForUrl(address)}:${address.port}/metrics\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      server.close(() => resolve());
+      server.closeAllConnections?.();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

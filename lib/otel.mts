@@ -1,0 +1,3 @@
+// The ES module entry of tcpstate/otel.
+export { METRICS, registerTcpstateMetrics } from './otel.js';
+export type * from './otel.js';
