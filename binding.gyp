@@ -33,6 +33,7 @@
           "sources": [
             "native/linux/backend.cc",
             "native/linux/bytecode.cc",
+            "native/linux/compat.cc",
             "native/linux/messages.cc",
             "native/linux/netlink.cc",
             "native/linux/netns.cc",

