@@ -41,11 +41,13 @@ function main() {
     console.error(`usage: node scripts/prebuild.js <${Object.keys(TARGETS).join('|')}>`);
     process.exit(2);
   }
-  const prebuildify = path.join(root, 'node_modules', '.bin', 'prebuildify');
+  // On a machine of the target's own kind (a native CI runner) the host toolchain builds it.
+  const native = target.platform === process.platform && target.arch === process.arch;
+  const prebuildify = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'prebuildify.cmd' : 'prebuildify');
   run(prebuildify, [
     '--napi', '--strip', '--tag-libc', `--target=${process.versions.node}`,
     `--platform=${target.platform}`, `--arch=${target.arch}`,
-  ], target.env);
+  ], native ? {} : target.env);
   if (target.platform === 'linux') {
     const dir = path.join(root, 'prebuilds', name);
     const files = require('node:fs').readdirSync(dir).map((f) => path.join(dir, f));
@@ -53,9 +55,7 @@ function main() {
   }
   // prebuildify builds in build/, which node-gyp-build prefers to prebuilds/: leave a
   // build for this machine there, not one for the target.
-  if (target.platform !== process.platform || target.arch !== process.arch) {
-    run(path.join(root, 'node_modules', '.bin', 'node-gyp'), ['rebuild']);
-  }
+  if (!native) run(path.join(root, 'node_modules', '.bin', 'node-gyp'), ['rebuild']);
 }
 
 main();
