@@ -73,6 +73,7 @@ export function buildProgram(): Command {
     })
     .option('--json', 'print the summary as JSON')
     .option('--top <n>', 'destinations to show', integer(0, 100000), 5)
+    .option('--netns <path>', 'read in this network namespace, for every command: /var/run/netns/NAME, /proc/PID/ns/net')
     .addHelpText('after', `
 With no command: states with counts, the ephemeral range and the limits that bound it,
 the busiest destinations, the close rate and warnings with advice.
@@ -84,14 +85,21 @@ Examples:
   tcpstate --json
   tcpstate watch --interval 500ms
   tcpstate sockets --state TIME_WAIT --dport 5432
-  tcpstate serve --port 9464`);
+  tcpstate serve --port 9464
+  tcpstate --netns /var/run/netns/web watch`);
   withDebug(program);
+
+  // --netns comes before the command and holds for all of them.
+  const where = (): { netns?: string } => {
+    const { netns } = program.opts<{ netns?: string }>();
+    return netns === undefined ? {} : { netns };
+  };
 
   program.action((opts: { json?: boolean; top: number }) => {
     if (program.args.length > 0) {
       program.error(`error: unknown command '${program.args[0]}'`, { code: 'commander.unknownCommand', exitCode: EXIT_USAGE });
     }
-    const summary = readSummary(opts.top);
+    const summary = readSummary(opts.top, where());
     process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary, style()));
   });
 
@@ -102,7 +110,7 @@ Examples:
     .allowExcessArguments(false)
     .addHelpText('after', '\nEnds cleanly (exit code 0) on Ctrl-C or SIGTERM.')
     .action(async (opts: { interval: number; count?: number }) => {
-      await runWatch({ intervalMs: opts.interval, frames: opts.count ?? 0, stdout: process.stdout, style: style() });
+      await runWatch({ intervalMs: opts.interval, frames: opts.count ?? 0, stdout: process.stdout, style: style(), where: where() });
     });
 
   withDebug(program.command('sockets'))
@@ -116,7 +124,7 @@ Examples:
     .option('--json', 'print the rows as a JSON array')
     .allowExcessArguments(false)
     .action(async (opts: SocketFlags & { json?: boolean }) => {
-      const rows = await socketsAsync(toOptions(opts));
+      const rows = await socketsAsync({ ...toOptions(opts), ...where() });
       process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : renderSockets(rows, style()));
     });
 
@@ -131,7 +139,7 @@ Examples:
       'tcpstate_read_errors_total and tcpstate_read_duration_seconds only, and is logged on stderr.')
     .action(async (opts: { port: number; host: string; top: number; minInterval: number }) => {
       await runServe({
-        host: opts.host, port: opts.port, top: opts.top, minIntervalMs: opts.minInterval,
+        host: opts.host, port: opts.port, top: opts.top, minIntervalMs: opts.minInterval, ...where(),
         stdout: process.stdout, stderr: process.stderr,
       }, packageVersion());
     });

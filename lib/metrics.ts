@@ -1,6 +1,7 @@
 // The one definition of the tcpstate metrics, shared by `tcpstate serve`, the prom-client
 // collector and the OpenTelemetry gauges: what each metric is, how a read of the table
 // becomes samples, and the Prometheus text format.
+import { parseNetns } from './options';
 import { invalidArgType, invalidArgValue, outOfRange } from './errors';
 import { TcpStateError, pressureAsync, snapshotAsync } from './index';
 import { STATES, type Destination, type Pressure, type Snapshot, type WarningCode } from './types';
@@ -126,6 +127,8 @@ export interface MetricsOptions {
   top?: number;
   /** A read younger than this is reused instead of reading again, in ms. Default 0. */
   minIntervalMs?: number;
+  /** Read in this network namespace (a path such as /var/run/netns/NAME). Default: the caller's. */
+  netns?: string;
 }
 
 export interface MetricsReader {
@@ -150,21 +153,23 @@ function checkInteger(name: string, value: unknown, fallback: number, max: numbe
 }
 
 /** Checks the options shared by the exporters; unknown names are rejected. */
-export function parseMetricsOptions(options: unknown): { top: number; minIntervalMs: number } {
+export function parseMetricsOptions(options: unknown): { top: number; minIntervalMs: number; netns?: string } {
   if (options === undefined) return { top: DEFAULT_TOP, minIntervalMs: 0 };
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw invalidArgType('options', 'of type object', options);
   }
   const given = options as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (key !== 'top' && key !== 'minIntervalMs') {
-      throw invalidArgValue(`options.${key}`, given[key], 'is not a known option (known: top, minIntervalMs)');
+    if (key !== 'top' && key !== 'minIntervalMs' && key !== 'netns') {
+      throw invalidArgValue(`options.${key}`, given[key], 'is not a known option (known: top, minIntervalMs, netns)');
     }
   }
-  return {
+  const parsed: { top: number; minIntervalMs: number; netns?: string } = {
     top: checkInteger('options.top', given.top, DEFAULT_TOP, MAX_TOP),
     minIntervalMs: checkInteger('options.minIntervalMs', given.minIntervalMs, 0, 2 ** 31 - 1),
   };
+  if (given.netns !== undefined) parsed.netns = parseNetns(given.netns);
+  return parsed;
 }
 
 /**
@@ -173,7 +178,8 @@ export function parseMetricsOptions(options: unknown): { top: number; minInterva
  * several metrics of one scrape cost one read.
  */
 export function createMetricsReader(options?: MetricsOptions): MetricsReader {
-  const { top, minIntervalMs } = parseMetricsOptions(options);
+  const { top, minIntervalMs, netns } = parseMetricsOptions(options);
+  const where = netns === undefined ? {} : { netns };
   let errors = 0;
   let lastError: TcpStateError | null = null;
   let inflight: Promise<MetricFamily[]> | null = null;
@@ -183,7 +189,7 @@ export function createMetricsReader(options?: MetricsOptions): MetricsReader {
     const started = performance.now();
     let table: MetricsInput['table'] = null;
     try {
-      const [snapshot, pressure] = await Promise.all([snapshotAsync(), pressureAsync({ top })]);
+      const [snapshot, pressure] = await Promise.all([snapshotAsync(where), pressureAsync({ top, ...where })]);
       table = { snapshot, pressure };
       lastError = null;
     } catch (error) {

@@ -101,7 +101,8 @@ function checkKeys(options: unknown, known: readonly string[]): asserts options 
   }
 }
 
-function parseNetns(value: unknown): string {
+/** A `netns` option: the path of a network namespace file. */
+export function parseNetns(value: unknown): string {
   if (typeof value !== 'string') throw invalidArgType('options.netns', 'of type string', value);
   if (value.length === 0 || value.length > MAX_PATH_LENGTH || value.includes('\0')) {
     throw invalidArgValue('options.netns', value, 'must be the path of a network namespace file, such as /var/run/netns/NAME or /proc/PID/ns/net');

@@ -125,6 +125,22 @@ describe('tcpstate on a known table', { skip }, () => {
     assert.deepEqual(keys(rows), keys(expected));
   });
 
+  it('--netns reads the namespace from outside it, for the summary, sockets and watch', () => {
+    const netns = `/var/run/netns/${ns.name}`;
+    const inside = JSON.parse(run(['--json']).stdout);
+    const outside = JSON.parse(cli(['--netns', netns, '--json']).stdout);
+    assert.deepEqual(outside.sockets.states, inside.sockets.states);
+    assert.deepEqual(outside.ephemeralRange.low, inside.ephemeralRange.low);
+    const rows = JSON.parse(cli(['--netns', netns, 'sockets', '--json', '--state', 'LISTEN']).stdout);
+    assert.equal(rows.length, inside.sockets.states.LISTEN);
+    assert.ok(rows.every((r) => r.netnsInode === rows[0].netnsInode && r.netnsInode > 0));
+    const frame = cli(['--netns', netns, 'watch', '--count', '1']);
+    assert.equal(frame.status, 0, frame.stderr);
+    const missing = cli(['--netns', '/var/run/netns/no-such-namespace', 'sockets']);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^error: network namespace .* \(TCPSTATE_NETNS_NOT_FOUND\)\n$/);
+  });
+
   it('watch without a terminal: a frame per read, with rates per second as sockets close', async () => {
     const before = await timeWaitNow();
     const child = cliSpawn(['watch', '--interval', '300ms', '--count', '5'], { ns });

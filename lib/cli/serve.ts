@@ -9,6 +9,8 @@ export interface ServeRun {
   port: number;
   top: number;
   minIntervalMs: number;
+  /** Read in this network namespace. */
+  netns?: string;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }
@@ -29,7 +31,9 @@ function hostForUrl(address: AddressInfo): string {
  * Prometheus drop the body, counter included), and logged on stderr.
  */
 export async function runServe(run: ServeRun, version: string): Promise<void> {
-  const reader = createMetricsReader({ top: run.top, minIntervalMs: run.minIntervalMs });
+  const reader = createMetricsReader({
+    top: run.top, minIntervalMs: run.minIntervalMs, ...(run.netns === undefined ? {} : { netns: run.netns }),
+  });
   let logged = 0;
 
   async function metrics(res: ServerResponse): Promise<void> {

@@ -23,10 +23,10 @@ export interface Summary {
   warnings: Warning[];
 }
 
-/** Reads the table: one snapshot() and one pressure(). */
-export function readSummary(top: number): Summary {
-  const s = snapshot();
-  const p = pressure({ top });
+/** Reads the table: one snapshot() and one pressure(), in `where.netns` if given. */
+export function readSummary(top: number, where: { netns?: string } = {}): Summary {
+  const s = snapshot(where);
+  const p = pressure({ top, ...where });
   return {
     timestamp: s.timestamp,
     durationMs: s.durationMs + p.durationMs,

@@ -11,6 +11,8 @@ export interface WatchRun {
   frames: number;
   stdout: NodeJS.WriteStream;
   style: Style;
+  /** Read in this network namespace. */
+  where?: { netns?: string };
 }
 
 const HISTORY = 40;
@@ -60,7 +62,7 @@ const ENTER = '\x1b[?1049h\x1b[?25l';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
 
 /** Runs until `frames` are shown, or until SIGINT/SIGTERM (exit code 0 either way). */
-export async function runWatch({ intervalMs, frames, stdout, style }: WatchRun): Promise<void> {
+export async function runWatch({ intervalMs, frames, stdout, style, where = {} }: WatchRun): Promise<void> {
   const interactive = Boolean(stdout.isTTY);
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -74,8 +76,8 @@ export async function runWatch({ intervalMs, frames, stdout, style }: WatchRun):
   if (interactive) stdout.write(ENTER);
   try {
     let shown = 0;
-    for await (const tick of watch({ intervalMs, signal: controller.signal })) {
-      const p = await pressureAsync({ top: 1 });
+    for await (const tick of watch({ intervalMs, signal: controller.signal, ...where })) {
+      const p = await pressureAsync({ top: 1, ...where });
       if (controller.signal.aborted) break;
       remember(view.timeWait, p.timeWait);
       remember(view.busiest, p.destinations.find((d) => d.portsInUse > 0)?.utilization ?? 0);
