@@ -31,13 +31,14 @@ async function promClient({ top }) {
   } catch (error) {
     duplicate = error.message;
   }
+  const pressureBefore = tcpstate.pressure({ top });
   const stop = countReads();
   const text = await registry.metrics();
   const firstReads = { ...stop() };
   const snapshot = tcpstate.snapshot();
   const pressure = tcpstate.pressure({ top });
   registration.unregister();
-  return { text, reads: firstReads, snapshot, pressure, names: registration.names, left: registry.getMetricsAsArray().length, duplicate };
+  return { text, reads: firstReads, snapshot, pressure, pressureBefore, names: registration.names, left: registry.getMetricsAsArray().length, duplicate };
 }
 
 /** OpenTelemetry: a MeterProvider with a pull reader; one collection, then unregister and collect again. */
@@ -51,6 +52,7 @@ async function otel({ top }) {
   const reader = new PullReader();
   const provider = new MeterProvider({ readers: [reader] });
   const registration = registerTcpstateMetrics(provider.getMeter('tcpstate-test'), { top });
+  const pressureBefore = tcpstate.pressure({ top });
   const stop = countReads();
   const collected = await reader.collect();
   const reads = stop();
@@ -72,7 +74,7 @@ async function otel({ top }) {
   await reader.collect();
   const readsAfter = stopAfter();
   await provider.shutdown();
-  return { metrics, errors: collected.errors.map(String), reads, readsAfter, snapshot, pressure, names: registration.names };
+  return { metrics, errors: collected.errors.map(String), reads, readsAfter, snapshot, pressure, pressureBefore, names: registration.names };
 }
 
 /** An HTTP request from inside the namespace. */
