@@ -43,6 +43,21 @@
         }],
         ["OS!='linux'", {
           "sources": ["native/unsupported/backend.cc"]
+        }],
+        ["OS=='win'", {
+          "sources!": ["native/unsupported/backend.cc"],
+          "sources": [
+            "native/win/backend.cc",
+            "native/win/dynamic_range.cc",
+            "native/win/limits.cc",
+            "native/win/rows.cc",
+            "native/win/settings.cc"
+          ],
+          "defines": ["WIN32_LEAN_AND_MEAN", "NOMINMAX", "_HAS_EXCEPTIONS=1"],
+          "libraries": ["iphlpapi.lib", "ws2_32.lib", "advapi32.lib", "ole32.lib", "oleaut32.lib", "wbemuuid.lib"],
+          "msvs_settings": {
+            "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] }
+          }
         }]
       ]
     }

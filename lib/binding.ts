@@ -80,7 +80,12 @@ export interface NativePortSettings extends NativeReadInfo {
   reservedList: string | null;
   reservedInRange: number;
   /** Other raw values by their OS name. */
-  values: Record<string, { value: number | null; source: 'sysctl' | 'registry' | 'wmi' | null }>;
+  values: Record<string, {
+    value: number | null;
+    source: 'sysctl' | 'registry' | 'wmi' | null;
+    /** Why a value the OS holds is not to be used; `value` keeps an out-of-range number. */
+    rejected?: 'wrong-type' | 'out-of-range' | 'unreadable';
+  }>;
 }
 
 export interface NativePressureRequest {
@@ -118,7 +123,7 @@ export interface NativePressure extends NativeReadInfo {
 }
 
 export interface NativeBinding {
-  backend: 'linux' | 'unsupported';
+  backend: 'linux' | 'win32' | 'unsupported';
   source: string | null;
   counts(query: NativeQuery): NativeCounts | NativeFailure;
   countsAsync(query: NativeQuery): Promise<NativeCounts | NativeFailure>;

@@ -24,7 +24,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface TcpStateErrorDetails {
   code: ErrorCode;
-  /** The OS error number (Linux errno, positive), or 0 when no system call failed. */
+  /** The OS error number (a positive Linux errno, a Win32 error code), or 0 when no system call failed. */
   errno: number;
   /** The system call that failed, or `null`. */
   syscall: string | null;

@@ -41,6 +41,7 @@ export type {
   PressureOptions,
   RangeSettings,
   ReadSource,
+  RejectReason,
   Setting,
   SettingSource,
   Snapshot,

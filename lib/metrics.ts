@@ -66,6 +66,7 @@ const WARNING_CODES: Record<WarningCode, true> = {
   TIME_WAIT_BUCKETS_FULL: true,
   RANGE_NARROWER_THAN_DEFAULT: true,
   RESERVED_PORTS_IN_RANGE: true,
+  MAX_USER_PORT_LIMITS_RANGE: true,
 };
 
 /** What one read produced: the table (null when the read failed), its duration, the failures so far. */

@@ -82,6 +82,7 @@ export function toSockets(
   const hasInode = (fields & FIELD_INODE) !== 0;
   const hasQueues = (fields & FIELD_QUEUES) !== 0;
   const hasPid = (fields & FIELD_PID) !== 0;
+  const ownerPid = platform.ownerPid ?? ((pid: number) => pid);
   const rows: Socket[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const raw = table.state[i];
@@ -102,7 +103,7 @@ export function toSockets(
       inode: hasInode && owned && inode !== 0 ? inode : null,
       recvQueue: hasQueues ? table.recvQueue[i] : null,
       sendQueue: hasQueues ? table.sendQueue[i] : null,
-      pid: hasPid ? table.pid[i] : null,
+      pid: hasPid ? ownerPid(table.pid[i]) : null,
       netnsInode,
     };
   }

@@ -62,8 +62,23 @@ function secondsToExhaustion(d: NativeDestination, rate: number | null, range: E
   return (range.available - d.portsInUse) / rate;
 }
 
-function toDestination(d: NativeDestination, range: EphemeralRange): Destination {
-  const rate = closeRate(d.timeWait, d.timedTimeWait, d.minTimerMs, range.timeWaitSeconds);
+const LEGACY_KEY = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters';
+/** The highest MaxUserPort the registry value takes: set to it, it limits nothing. */
+const MAX_USER_PORT_CEILING = 65534;
+
+/**
+ * Ports of the range left below a legacy MaxUserPort (Windows, from the registry) when it
+ * cuts the top of the range; null when it is unset, rejected or above the range.
+ */
+function legacyUsablePorts(range: EphemeralRange): number | null {
+  const setting = range.settings.maxUserPort;
+  if (setting?.source !== 'registry' || typeof setting.value !== 'number') return null;
+  if (setting.value >= Math.min(range.high, MAX_USER_PORT_CEILING)) return null;
+  return Math.max(0, setting.value - range.low + 1);
+}
+
+function toDestination(d: NativeDestination, range: EphemeralRange, timers: boolean): Destination {
+  const rate = timers ? closeRate(d.timeWait, d.timedTimeWait, d.minTimerMs, range.timeWaitSeconds) : null;
   return {
     family: d.family === 6 ? 'ipv6' : 'ipv4',
     localAddress: d.localAddress,
@@ -125,12 +140,24 @@ function warnings(
         'the kernel now drops new TIME_WAIT sockets early; raise the limit or close fewer connections.',
     });
   }
+  const advice = platform.rangeAdvice ?? 'Linux: net.ipv4.ip_local_port_range';
   if (platform.defaultRangeSize > 0 && range.size < platform.defaultRangeSize) {
     out.push({
       code: 'RANGE_NARROWER_THAN_DEFAULT',
       message:
         `The ephemeral range ${range.low}-${range.high} holds ${number(range.size)} ports, fewer than the ` +
-        `platform default ${number(platform.defaultRangeSize)}: widen it (Linux: net.ipv4.ip_local_port_range).`,
+        `platform default ${number(platform.defaultRangeSize)}: widen it (${advice}).`,
+    });
+  }
+  const usable = legacyUsablePorts(range);
+  if (usable !== null) {
+    out.push({
+      code: 'MAX_USER_PORT_LIMITS_RANGE',
+      message:
+        `MaxUserPort ${range.settings.maxUserPort?.value} (a pre-Vista limit Windows may still apply) cuts the ephemeral ` +
+        `range ${range.low}-${range.high} to ${number(usable)} usable ports` +
+        (usable < platform.defaultRangeSize ? `, fewer than the platform default ${number(platform.defaultRangeSize)}` : '') +
+        `: delete MaxUserPort (${LEGACY_KEY}) and size the range (${advice}).`,
     });
   }
   if (range.size > 0 && range.reserved / range.size >= RESERVED_SHARE) {
@@ -146,6 +173,7 @@ function warnings(
 
 export function toPressure(native: NativePressure, platform: Platform, source: string): Pressure {
   const range = { ...toRange(native.settings, platform), netnsInode: native.netnsInode };
+  const timers = platform.timeWaitTimers !== false;
   const result: Omit<Pressure, 'warnings'> = {
     platform: process.platform,
     source,
@@ -158,9 +186,9 @@ export function toPressure(native: NativePressure, platform: Platform, source: s
     clientSideTimeWait: native.clientSideTimeWait,
     serverSideTimeWait: native.serverSideTimeWait,
     otherTimeWait: native.otherTimeWait,
-    closeRate: closeRate(native.timeWait, native.timedTimeWait, native.minTimerMs, range.timeWaitSeconds),
+    closeRate: timers ? closeRate(native.timeWait, native.timedTimeWait, native.minTimerMs, range.timeWaitSeconds) : null,
     destinationCount: native.destinationCount,
-    destinations: native.destinations.map((d) => toDestination(d, range)),
+    destinations: native.destinations.map((d) => toDestination(d, range, timers)),
   };
   return { ...result, warnings: warnings(result, platform) };
 }

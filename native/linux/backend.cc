@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../errors.h"
+#include "../sinks.h"
 #include "../table.h"
 #include "bytecode.h"
 #include "messages.h"
@@ -128,21 +129,6 @@ SysError Read(const Query& query, StateVisitor* visitor, ReadInfo* info) {
   return MakeError(kProtocolError, EMSGSIZE, "recvmsg",
                    "netlink datagrams kept outgrowing the receive buffer");
 }
-
-// Counts rows that a reader without kernel-side counting (procfs) hands over.
-class CountSink : public RecordSink {
- public:
-  explicit CountSink(Counts* out) : out_(out) {}
-  void Add(const SocketRecord& row) override {
-    (row.family == kIPv6 ? out_->ipv6 : out_->ipv4)[row.state]++;
-  }
-  void Reset() override {
-    for (int i = 0; i < kRawStates; i++) out_->ipv4[i] = out_->ipv6[i] = 0;
-  }
-
- private:
-  Counts* out_;
-};
 
 constexpr const char* kNetlink = "netlink";
 constexpr const char* kProcfs = "procfs";

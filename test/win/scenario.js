@@ -1,0 +1,185 @@
+'use strict';
+// What test/windows.test.js builds and expects: the socket table (the same as
+// test/netns.test.js), the registry states it walks through, and the faults it injects.
+const assert = require('node:assert/strict');
+
+const PARAMETERS = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters';
+
+// Listeners 127.0.0.1:4001, [::1]:6001, dual-stack [::]:7001; 3 pairs to 4001, 2 to 6001,
+// 2 IPv4 clients to 7001 (IPv4-mapped server ends); 5 client-closed to 4001, 4 to 6001.
+const EXPECTED = {
+  ipv4: { LISTEN: 1, ESTABLISHED: 3 * 2 + 2, TIME_WAIT: 5 },
+  ipv6: { LISTEN: 2, ESTABLISHED: 2 * 2 + 2, TIME_WAIT: 4 },
+  // Client ports are in 50000-50999, inside Windows' default range; server ends are
+  // destinations too (of no ephemeral port): 3 + 2 + 2 of them.
+  pressure: { timeWait: 9, clientSideTimeWait: 9, serverSideTimeWait: 0, otherTimeWait: 0, destinationCount: 10 },
+  destinations: [
+    { family: 'ipv4', localAddress: '127.0.0.1', remoteAddress: '127.0.0.1', remotePort: 4001, portsInUse: 8, timeWait: 5, established: 3, other: 0 },
+    { family: 'ipv6', localAddress: '::1', remoteAddress: '::1', remotePort: 6001, portsInUse: 6, timeWait: 4, established: 2, other: 0 },
+    { family: 'ipv4', localAddress: '127.0.0.1', remoteAddress: '127.0.0.1', remotePort: 7001, portsInUse: 2, timeWait: 0, established: 2, other: 0 },
+  ],
+};
+
+// Filters and how many of the 26 sockets each must return (checked against the model too).
+const FILTERS = [
+  [{ states: ['TIME_WAIT'] }, 9],
+  [{ states: ['LISTEN', 'ESTABLISHED'] }, 17],
+  [{ family: 'ipv4' }, 14],
+  [{ family: 'ipv6' }, 12],
+  [{ localPort: 4001 }, 4],
+  [{ remotePort: [4001, 6001] }, 14],
+  [{ localAddress: '::1' }, 9],
+  [{ remoteAddress: '127.0.0.1' }, 15],
+  [{ localAddress: '127.0.0.0/8' }, 16],
+  [{ localAddress: '::ffff:127.0.0.1' }, 16],
+  [{ localAddress: '::/0' }, 12],
+  [{ remoteAddress: '10.0.0.0/8' }, 0],
+  [{ family: 'ipv4', localAddress: '::1' }, 0],
+  [{ states: ['TIME_WAIT'], remotePort: 6001, family: 'ipv6' }, 4],
+  [{ states: ['ESTABLISHED'], remoteAddress: '::ffff:127.0.0.0/104', localPort: 7001 }, 2],
+  [{ states: ['DELETE_TCB', 'CLOSE', 'SYN_SENT', 'CLOSING'] }, 0],
+];
+
+function regAdd(name, type, data) {
+  return ['add', PARAMETERS, '/v', name, '/t', type, '/d', data, '/f'];
+}
+
+function regDelete(name) {
+  return ['delete', PARAMETERS, '/v', name, '/f'];
+}
+
+function setting(name, value, source, rejected) {
+  const out = { value, source, name: `${PARAMETERS}\\${name}` };
+  if (rejected) out.rejected = rejected;
+  return out;
+}
+
+function timeWait(range, seconds, source) {
+  assert.equal(range.timeWaitSeconds, seconds);
+  assert.equal(range.maxConnectRate, 16384 / seconds);
+  assert.equal(range.settings.timeWaitSeconds.value, seconds);
+  assert.equal(range.settings.timeWaitSeconds.source, source);
+  assert.equal(range.settings.timeWaitSeconds.note === undefined, source === 'registry');
+  assert.equal(range.low, 49152);
+  assert.equal(range.high, 65535);
+}
+
+/** Registry states in order: the `reg` commands that make each, and what must follow. */
+function registryCalls() {
+  return [
+    {
+      reg: [regAdd('MaxUserPort', 'REG_DWORD', '65534'), regAdd('TcpTimedWaitDelay', 'REG_DWORD', '30')],
+      check(range, pressure) {
+        assert.deepEqual(range.settings.maxUserPort, setting('MaxUserPort', 65534, 'registry'));
+        assert.deepEqual(range.settings.tcpTimedWaitDelay, setting('TcpTimedWaitDelay', 30, 'registry'));
+        timeWait(range, 30, 'registry');
+        assert.deepEqual(pressure.warnings, [], 'MaxUserPort at its maximum, 65534, limits nothing');
+      },
+    },
+    {
+      reg: [regAdd('MaxUserPort', 'REG_DWORD', '60000'), regAdd('TcpTimedWaitDelay', 'REG_DWORD', '300')],
+      check(range, pressure) {
+        assert.deepEqual(range.settings.maxUserPort, setting('MaxUserPort', 60000, 'registry'));
+        timeWait(range, 300, 'registry');
+        assert.deepEqual(pressure.warnings.map((w) => w.code), ['MAX_USER_PORT_LIMITS_RANGE']);
+        assert.match(pressure.warnings[0].message, /MaxUserPort 60000 .* to 10,849 usable ports, fewer than the platform default 16,384: delete MaxUserPort/);
+      },
+    },
+    {
+      reg: [regAdd('MaxUserPort', 'REG_DWORD', '5000'), regDelete('TcpTimedWaitDelay')],
+      check(range, pressure) {
+        assert.deepEqual(range.settings.maxUserPort, setting('MaxUserPort', 5000, 'registry'));
+        assert.deepEqual(range.settings.tcpTimedWaitDelay, setting('TcpTimedWaitDelay', null, 'default'));
+        timeWait(range, 120, 'default');
+        assert.deepEqual(pressure.warnings.map((w) => w.code), ['MAX_USER_PORT_LIMITS_RANGE']);
+        assert.match(pressure.warnings[0].message, /MaxUserPort 5000 .* to 0 usable ports/);
+      },
+    },
+    {
+      reg: [regAdd('MaxUserPort', 'REG_SZ', '60000'), regAdd('TcpTimedWaitDelay', 'REG_QWORD', '30')],
+      check(range, pressure) {
+        const wrongType = { reason: 'wrong-type', value: null };
+        assert.deepEqual(range.settings.maxUserPort, setting('MaxUserPort', null, 'default', wrongType));
+        assert.deepEqual(range.settings.tcpTimedWaitDelay, setting('TcpTimedWaitDelay', null, 'default', wrongType));
+        timeWait(range, 120, 'default');
+        assert.deepEqual(pressure.warnings, []);
+      },
+    },
+    {
+      reg: [regAdd('MaxUserPort', 'REG_DWORD', '4999'), regAdd('TcpTimedWaitDelay', 'REG_BINARY', '1e000000')],
+      check(range, pressure) {
+        assert.deepEqual(range.settings.maxUserPort,
+          setting('MaxUserPort', null, 'default', { reason: 'out-of-range', value: 4999 }));
+        assert.deepEqual(range.settings.tcpTimedWaitDelay,
+          setting('TcpTimedWaitDelay', null, 'default', { reason: 'wrong-type', value: null }));
+        timeWait(range, 120, 'default');
+        assert.deepEqual(pressure.warnings, [], 'a rejected MaxUserPort is not trusted to limit the range');
+      },
+    },
+    {
+      reg: [regAdd('MaxUserPort', 'REG_DWORD', '65535'), regAdd('TcpTimedWaitDelay', 'REG_DWORD', '29')],
+      check(range) {
+        assert.deepEqual(range.settings.maxUserPort,
+          setting('MaxUserPort', null, 'default', { reason: 'out-of-range', value: 65535 }));
+        assert.deepEqual(range.settings.tcpTimedWaitDelay,
+          setting('TcpTimedWaitDelay', null, 'default', { reason: 'out-of-range', value: 29 }));
+        timeWait(range, 120, 'default');
+      },
+    },
+    {
+      reg: [regAdd('TcpTimedWaitDelay', 'REG_DWORD', '301'), regDelete('MaxUserPort')],
+      check(range) {
+        assert.deepEqual(range.settings.maxUserPort, setting('MaxUserPort', null, 'default'));
+        assert.deepEqual(range.settings.tcpTimedWaitDelay,
+          setting('TcpTimedWaitDelay', null, 'default', { reason: 'out-of-range', value: 301 }));
+        timeWait(range, 120, 'default');
+      },
+    },
+  ];
+}
+
+function failure(map, id, { code, errno, message }) {
+  const answer = map.get(id);
+  assert.ok(answer?.error, `${id} must fail, got ${JSON.stringify(answer)}`);
+  const { error } = answer;
+  assert.equal(error.name, 'TcpStateError', id);
+  assert.equal(error.code, code, id);
+  assert.equal(error.errno, errno, id);
+  assert.equal(error.syscall, 'GetExtendedTcpTable', id);
+  if (message) assert.match(error.message, message, id);
+}
+
+function listeners(map, id) {
+  const answer = map.get(id);
+  assert.equal(answer?.error, undefined, `${id}: ${JSON.stringify(answer?.error)}`);
+  assert.equal(answer.value.total, 3, id);
+}
+
+/** Faults made by test/win/fake_iphlpapi.cc, the calls under each, and what must follow. */
+function faultCalls() {
+  const LISTEN = { states: ['LISTEN'] };
+  const step = (fault, calls, check) => ({
+    calls: [{ env: { TCPSTATE_WIN_FAULT: fault } }, ...calls.map(([id, fn, options]) => ({ id, fn, options }))],
+    check,
+  });
+  const READERS = ['snapshot', 'snapshotAsync', 'sockets', 'socketsAsync', 'pressure', 'pressureAsync'];
+  return [
+    step('a:unsuccessful:8', [['churn retried', 'snapshot', LISTEN]], (m) => listeners(m, 'churn retried')),
+    step('b:unsuccessful:9', [['churn bounded', 'snapshot', LISTEN]], (m) => failure(m, 'churn bounded', {
+      code: 'TCPSTATE_SYSTEM_ERROR', errno: 31, message: /AF_INET\) failed with status 0xC0000001 after 9 attempts/,
+    })),
+    step('c:grow:8', [['growth retried', 'snapshot', LISTEN]], (m) => listeners(m, 'growth retried')),
+    step('d:grow:9', [['growth bounded', 'snapshot', LISTEN]], (m) => failure(m, 'growth bounded', {
+      code: 'TCPSTATE_SYSTEM_ERROR', errno: 122, message: /ERROR_INSUFFICIENT_BUFFER/,
+    })),
+    step('e:status:87', READERS.map((fn) => [`87 ${fn}`, fn]), (m) => {
+      for (const fn of READERS) failure(m, `87 ${fn}`, { code: 'TCPSTATE_SYSTEM_ERROR', errno: 87, message: /Win32 error 87/ });
+    }),
+    step('f:status:5', [['denied', 'sockets']], (m) => failure(m, 'denied', { code: 'TCPSTATE_PERMISSION_DENIED', errno: 5 })),
+    step('g:count:100000', [['count', 'snapshot']], (m) => failure(m, 'count', { code: 'TCPSTATE_PROTOCOL_ERROR', errno: 0, message: /claims 100000 rows/ })),
+    step('h:state:13', [['state 13', 'sockets']], (m) => failure(m, 'state 13', { code: 'TCPSTATE_PROTOCOL_ERROR', errno: 0, message: /MIB_TCP_STATE/ })),
+    step('', [['recovered', 'snapshot', LISTEN]], (m) => listeners(m, 'recovered')),
+  ];
+}
+
+module.exports = { FILTERS, EXPECTED, PARAMETERS, registryCalls, faultCalls };
