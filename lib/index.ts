@@ -40,6 +40,7 @@ export type {
   Pressure,
   PressureOptions,
   RangeSettings,
+  ReadInfo,
   ReadSource,
   RejectReason,
   Setting,

@@ -51,7 +51,8 @@ export interface FamilyCounts {
   states: StateCounts;
 }
 
-export interface Snapshot {
+/** What every read reports about itself. */
+export interface ReadInfo {
   /** `process.platform` of the host that was read. */
   platform: NodeJS.Platform;
   /** Where the table came from: `'netlink'` or `'procfs'` on Linux, `'GetExtendedTcpTable'` on Windows. */
@@ -64,6 +65,9 @@ export interface Snapshot {
   durationMs: number;
   /** False when the OS reported that the table changed during the read (Linux `NLM_F_DUMP_INTR`). */
   consistent: boolean;
+}
+
+export interface Snapshot extends ReadInfo {
   total: number;
   states: StateCounts;
   ipv4: FamilyCounts;
@@ -202,13 +206,7 @@ export interface Warning {
   destination?: Destination;
 }
 
-export interface Pressure {
-  platform: NodeJS.Platform;
-  source: string;
-  netnsInode: number;
-  timestamp: number;
-  durationMs: number;
-  consistent: boolean;
+export interface Pressure extends ReadInfo {
   range: EphemeralRange;
   timeWait: number;
   /** TIME_WAIT sockets whose local port is in the ephemeral range: this host closed an outgoing connection first. */
