@@ -194,7 +194,6 @@ SysError ReadPressure(const PressureQuery& query, Pressure* out) {
     error = ReadEach(query.filter, &aggregator, &out->info);
     if (!error.ok()) return error;
     out->info.consistent = out->info.consistent && listenInfo.consistent;
-    out->settings.info = out->info;
     aggregator.Finish(query.top);
     return SysError();
   } catch (const std::bad_alloc&) {

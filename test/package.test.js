@@ -10,6 +10,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { root } = require('./helpers/build');
 const { cachedPackage } = require('./helpers/packages');
+const { toolSkipReason } = require('./helpers/tools');
 const { Namespace, rootSkipReason } = require('./helpers/netns');
 const { WinePrefix, nodeExe, wineSkipReason } = require('./win/wine');
 
@@ -24,20 +25,8 @@ function run(file, args, options = {}) {
   return result.stdout;
 }
 
-function has(tool) {
-  return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
-}
-
-function crossReason() {
-  const missing = ['aarch64-linux-gnu-g++', 'qemu-aarch64-static'].filter((t) => !has(t));
-  if (missing.length === 0) return null;
-  const reason = `needs ${missing.join(' and ')} (Debian: g++-aarch64-linux-gnu, qemu-user-static)`;
-  if (process.env.CI) throw new Error(`CI must run every test, but this one ${reason}`);
-  return reason;
-}
-
 describe('the npm tarball', () => {
-  const arm64Skip = crossReason() ?? false;
+  const arm64Skip = toolSkipReason('aarch64-linux-gnu-g++:g++-aarch64-linux-gnu', 'qemu-aarch64-static:qemu-user-static') ?? false;
   const winSkip = wineSkipReason() ?? rootSkipReason() ?? false;
   let work;
   let tarball;

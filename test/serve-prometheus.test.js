@@ -15,7 +15,7 @@ const { parseExposition } = require('./helpers/exposition');
 
 const CLI = path.join(__dirname, '..', 'dist', 'cli.js');
 const INSIDE = path.join(__dirname, 'helpers', 'inside.js');
-const skip = rootSkipReason() ?? toolSkipReason('prometheus', 'promtool') ?? false;
+const skip = rootSkipReason() ?? toolSkipReason('prometheus', 'promtool:prometheus') ?? false;
 
 // The test's own traffic (scrapes, queries) runs over IPv6 loopback, so the IPv4 counts stay exact.
 const PROMETHEUS = 'http://[::1]:9090';

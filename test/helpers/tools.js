@@ -11,11 +11,15 @@ function missing(tool) {
   }
 }
 
-/** Why tests that need `tools` cannot run here, or null. Under CI a missing tool is an error. */
+/**
+ * Why tests that need `tools` cannot run here, or null. Under CI a missing tool is an error.
+ * A tool is a command, or `command:package` when Debian's package has another name.
+ */
 function toolSkipReason(...tools) {
-  const absent = tools.filter(missing);
+  const absent = tools.map((t) => t.split(':')).filter(([command]) => missing(command));
   if (absent.length === 0) return null;
-  const reason = `needs ${absent.join(', ')} (apt-get install ${[...new Set(absent.map((t) => (t === 'promtool' ? 'prometheus' : t)))].join(' ')})`;
+  const packages = [...new Set(absent.map(([command, pkg]) => pkg ?? command))];
+  const reason = `needs ${absent.map(([command]) => command).join(', ')} (apt-get install ${packages.join(' ')})`;
   if (process.env.CI) throw new Error(`CI must run every test, but this one ${reason}`);
   return reason;
 }
