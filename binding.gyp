@@ -22,11 +22,12 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "sources": [
         "native/addon.cc",
-        "native/convert.cc",
         "native/filter.cc",
+        "native/parse.cc",
         "native/ports.cc",
         "native/pressure.cc",
-        "native/read.cc"
+        "native/sockets.cc",
+        "native/to_js.cc"
       ],
       "conditions": [
         ["OS=='linux'", {
@@ -34,10 +35,12 @@
             "native/linux/backend.cc",
             "native/linux/bytecode.cc",
             "native/linux/compat.cc",
+            "native/linux/files.cc",
             "native/linux/messages.cc",
             "native/linux/netlink.cc",
             "native/linux/netns.cc",
             "native/linux/procfs.cc",
+            "native/linux/sys_error.cc",
             "native/linux/sysctl.cc"
           ]
         }],

@@ -37,21 +37,14 @@ export interface NativeReadInfo {
   durationMs: number;
 }
 
-/** Counts per raw OS state, indexed by the raw value (length 16). */
-export interface NativeCounts extends NativeReadInfo {
+/** Counts per raw OS state, indexed by the raw value (length `constants.rawStates`). */
+export interface NativeSnapshot extends NativeReadInfo {
   ipv4: Uint32Array;
   ipv6: Uint32Array;
 }
 
-/** Native field bits of NativeTable.fields (native/table.h `Field`). */
-export const FIELD_TIMER = 1 << 0;
-export const FIELD_UID = 1 << 1;
-export const FIELD_INODE = 1 << 2;
-export const FIELD_QUEUES = 1 << 3;
-export const FIELD_PID = 1 << 4;
-
 /** Sockets as columns: entry i of every array describes socket i. */
-export interface NativeTable extends NativeReadInfo {
+export interface NativeSocketTable extends NativeReadInfo {
   count: number;
   fields: number;
   family: Uint8Array;
@@ -71,8 +64,8 @@ export interface NativeTable extends NativeReadInfo {
   addresses: string[];
 }
 
-/** Raw settings around the ephemeral range, as native/table.h PortSettings. */
-export interface NativePortSettings extends NativeReadInfo {
+/** The ephemeral range and the raw settings around it (native/results.h EphemeralRange). */
+export interface NativeEphemeralRange extends NativeReadInfo {
   low: number;
   high: number;
   rangeSource: 'sysctl' | 'registry' | 'wmi' | 'default';
@@ -111,7 +104,7 @@ export interface NativeDestination {
 }
 
 export interface NativePressure extends NativeReadInfo {
-  settings: NativePortSettings;
+  range: NativeEphemeralRange;
   timeWait: number;
   clientSideTimeWait: number;
   serverSideTimeWait: number;
@@ -122,16 +115,28 @@ export interface NativePressure extends NativeReadInfo {
   destinations: NativeDestination[];
 }
 
+/** Numbers the native side owns (native/records.h, native/errors.h); the facade keeps no copy. */
+export interface NativeConstants {
+  /** Length of the per-state count arrays: every raw state a 32-bit state mask can name. */
+  rawStates: number;
+  /** Bits of NativeSocketTable.fields: which row fields the backend fills. */
+  fields: { timer: number; uid: number; inode: number; queues: number; pid: number };
+  /** Every code a native failure can carry. */
+  errorCodes: string[];
+}
+
+/** The addon's exports: each read under the name of the public call it serves. */
 export interface NativeBinding {
   backend: 'linux' | 'win32' | 'unsupported';
   source: string | null;
-  counts(query: NativeQuery): NativeCounts | NativeFailure;
-  countsAsync(query: NativeQuery): Promise<NativeCounts | NativeFailure>;
-  sockets(query: NativeQuery): NativeTable | NativeFailure;
-  socketsAsync(query: NativeQuery): Promise<NativeTable | NativeFailure>;
+  constants: NativeConstants;
+  snapshot(query: NativeQuery): NativeSnapshot | NativeFailure;
+  snapshotAsync(query: NativeQuery): Promise<NativeSnapshot | NativeFailure>;
+  sockets(query: NativeQuery): NativeSocketTable | NativeFailure;
+  socketsAsync(query: NativeQuery): Promise<NativeSocketTable | NativeFailure>;
   pressure(request: NativePressureRequest): NativePressure | NativeFailure;
   pressureAsync(request: NativePressureRequest): Promise<NativePressure | NativeFailure>;
-  portSettings(query: NativeQuery): NativePortSettings | NativeFailure;
+  ephemeralRange(query: NativeQuery): NativeEphemeralRange | NativeFailure;
 }
 
 // The only place the addon is loaded: a prebuild when one matches, else the local build.

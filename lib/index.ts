@@ -1,6 +1,6 @@
 import {
   native,
-  type NativeCounts,
+  type NativeSnapshot,
   type NativeFailure,
   type NativePressureRequest,
   type NativeQuery,
@@ -16,7 +16,7 @@ import {
 } from './options';
 import { platformFor } from './platform';
 import { stateMask, stateNames } from './platform/table';
-import { toPressure, toRange } from './ports';
+import { toEphemeralRange, toPressure } from './ports';
 import type {
   EphemeralRange,
   Options,
@@ -29,7 +29,7 @@ import type {
 } from './types';
 import { ticks } from './watch';
 
-export { STATES } from './types';
+export { STATES, UNKNOWN_STATE } from './types';
 export type {
   Destination,
   EphemeralRange,
@@ -86,33 +86,33 @@ function unwrap<T extends object>(result: T | NativeFailure): T {
   return result as T;
 }
 
-function countsToSnapshot(counts: NativeCounts | NativeFailure, query: NativeQuery): Snapshot {
-  const read = unwrap(counts);
+function readSnapshot(result: NativeSnapshot | NativeFailure, query: NativeQuery): Snapshot {
+  const read = unwrap(result);
   return toSnapshot(read, names, sourceOf(read, query));
 }
 
 /** Counts of TCP sockets per state and family. One small object, however many sockets. */
 export function snapshot(options?: Options): Snapshot {
   const query = toQuery(parseOptions(options));
-  return countsToSnapshot(native.counts(query), query);
+  return readSnapshot(native.snapshot(query), query);
 }
 
 /** Like snapshot(), read on the libuv thread pool. */
 export async function snapshotAsync(options?: Options): Promise<Snapshot> {
   const query = toQuery(parseOptions(options));
-  return countsToSnapshot(await native.countsAsync(query), query);
+  return readSnapshot(await native.snapshotAsync(query), query);
 }
 
 /** One row per TCP socket that matches the options. */
 export function sockets(options?: Options): Socket[] {
   const query = toQuery(parseOptions(options));
-  return toSockets(unwrap(native.sockets(query)), platform, names);
+  return toSockets(unwrap(native.sockets(query)), platform, names, native.constants.fields);
 }
 
 /** Like sockets(), read on the libuv thread pool. */
 export async function socketsAsync(options?: Options): Promise<Socket[]> {
   const query = toQuery(parseOptions(options));
-  return toSockets(unwrap(await native.socketsAsync(query)), platform, names);
+  return toSockets(unwrap(await native.socketsAsync(query)), platform, names, native.constants.fields);
 }
 
 /** The ephemeral port range, the settings that bound it, and the connect rate it sustains. */
@@ -120,7 +120,7 @@ export function ephemeralRange(options?: { netns?: string }): EphemeralRange {
   const { netns } = parseRangeOptions(options);
   const query: NativeQuery = { ipv4: true, ipv6: true, states: 0 };
   if (netns !== undefined) query.netns = netns;
-  return toRange(unwrap(native.portSettings(query)), platform);
+  return toEphemeralRange(unwrap(native.ephemeralRange(query)), platform);
 }
 
 function pressureRequest(options: unknown): NativePressureRequest {
@@ -156,6 +156,6 @@ export async function pressureAsync(options?: PressureOptions): Promise<Pressure
 export function watch(options?: WatchOptions): AsyncIterableIterator<WatchTick> {
   const { filter, intervalMs, signal } = parseWatchOptions(options);
   const query = toQuery(filter);
-  const read = async () => countsToSnapshot(await native.countsAsync(query), query);
+  const read = async () => readSnapshot(await native.snapshotAsync(query), query);
   return ticks(read, intervalMs, signal);
 }

@@ -1,30 +1,13 @@
-import {
-  FIELD_INODE,
-  FIELD_PID,
-  FIELD_QUEUES,
-  FIELD_TIMER,
-  FIELD_UID,
-  type NativeCounts,
-  type NativeError,
-  type NativeTable,
-} from './binding';
+import type { NativeConstants, NativeError, NativeSnapshot, NativeSocketTable } from './binding';
 import { TcpStateError } from './errors';
 import type { Platform } from './platform/table';
-import { STATES, type FamilyCounts, type Socket, type Snapshot, type TcpState } from './types';
+import { STATES, UNKNOWN_STATE, type FamilyCounts, type Socket, type Snapshot, type TcpState } from './types';
 
 export function toError(error: NativeError): TcpStateError {
   return new TcpStateError(error.message, {
     code: error.code,
     errno: error.errno,
     syscall: error.syscall,
-  });
-}
-
-function unmapped(raw: number): TcpStateError {
-  return new TcpStateError(`the OS returned a socket in unknown raw state ${raw}`, {
-    code: 'TCPSTATE_PROTOCOL_ERROR',
-    errno: 0,
-    syscall: null,
   });
 }
 
@@ -37,19 +20,21 @@ function emptyStates(): Record<TcpState, number> {
 function familyCounts(raw: Uint32Array, names: ReadonlyArray<TcpState | undefined>): FamilyCounts {
   const states = emptyStates();
   let total = 0;
+  let unknown = 0;
   for (let state = 0; state < raw.length; state++) {
     const count = raw[state];
     if (count === 0) continue;
     const name = names[state];
-    if (name === undefined) throw unmapped(state);
-    states[name] += count;
+    // A raw state no table names (one newer than this version) is counted, not lost.
+    if (name === undefined) unknown += count;
+    else states[name] += count;
     total += count;
   }
-  return { total, states };
+  return { total, states, unknown };
 }
 
 export function toSnapshot(
-  counts: NativeCounts,
+  counts: NativeSnapshot,
   names: ReadonlyArray<TcpState | undefined>,
   source: string,
 ): Snapshot {
@@ -66,34 +51,33 @@ export function toSnapshot(
     consistent: counts.consistent,
     total: ipv4.total + ipv6.total,
     states,
+    unknown: ipv4.unknown + ipv6.unknown,
     ipv4,
     ipv6,
   };
 }
 
 export function toSockets(
-  table: NativeTable,
+  table: NativeSocketTable,
   platform: Platform,
   names: ReadonlyArray<TcpState | undefined>,
+  fieldBits: NativeConstants['fields'],
 ): Socket[] {
   const { count, fields, addresses, netnsInode } = table;
-  const hasTimer = (fields & FIELD_TIMER) !== 0;
-  const hasUid = (fields & FIELD_UID) !== 0;
-  const hasInode = (fields & FIELD_INODE) !== 0;
-  const hasQueues = (fields & FIELD_QUEUES) !== 0;
-  const hasPid = (fields & FIELD_PID) !== 0;
+  const hasTimer = (fields & fieldBits.timer) !== 0;
+  const hasUid = (fields & fieldBits.uid) !== 0;
+  const hasInode = (fields & fieldBits.inode) !== 0;
+  const hasQueues = (fields & fieldBits.queues) !== 0;
+  const hasPid = (fields & fieldBits.pid) !== 0;
   const ownerPid = platform.ownerPid ?? ((pid: number) => pid);
   const rows: Socket[] = new Array(count);
   for (let i = 0; i < count; i++) {
-    const raw = table.state[i];
-    const state = names[raw];
-    if (state === undefined) throw unmapped(raw);
     const uid = table.uid[i];
     const inode = table.inode[i];
-    const owned = platform.hasOwner(raw, uid, inode);
+    const owned = platform.hasOwner(uid, inode);
     rows[i] = {
       family: table.family[i] === 6 ? 'ipv6' : 'ipv4',
-      state,
+      state: names[table.state[i]] ?? UNKNOWN_STATE,
       localAddress: addresses[table.localAddress[i]],
       localPort: table.localPort[i],
       remoteAddress: addresses[table.remoteAddress[i]],

@@ -7,7 +7,6 @@ import { STATES, type ReadSource, type TcpState } from './types';
 export interface AddressSpec {
   address: string;
   prefix: number;
-  family: 4 | 6;
 }
 
 /** Options after validation, platform-neutral. */
@@ -185,12 +184,14 @@ function parseAddress(name: string, value: unknown): AddressSpec {
     }
     prefix = Number(text);
   }
-  return { address, prefix, family: version };
+  return { address, prefix };
 }
 
-const DEFAULT_TOP = 10;
-const MAX_TOP = 100000;
+/** How many destinations pressure() and the metrics keep by default, and at most. */
+export const DEFAULT_TOP = 10;
+export const MAX_TOP = 100000;
 const DEFAULT_INTERVAL_MS = 1000;
+/** The longest delay a Node timer takes. */
 const MAX_INTERVAL_MS = 2 ** 31 - 1;
 
 function integerOption(options: unknown, key: string, fallback: number, min: number, max: number): number {
@@ -223,4 +224,16 @@ export function parseWatchOptions(options: unknown): {
     throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
   }
   return { filter, intervalMs, signal };
+}
+
+/** The exporters' options (createMetricsReader, the prom-client and OpenTelemetry integrations). */
+export function parseMetricsOptions(options: unknown): { top: number; minIntervalMs: number; netns?: string } {
+  if (options !== undefined) checkKeys(options, ['top', 'minIntervalMs', 'netns']);
+  const parsed: { top: number; minIntervalMs: number; netns?: string } = {
+    top: integerOption(options, 'top', DEFAULT_TOP, 0, MAX_TOP),
+    minIntervalMs: integerOption(options, 'minIntervalMs', 0, 0, MAX_INTERVAL_MS),
+  };
+  const netns = options === undefined ? undefined : own(options as object, 'netns');
+  if (netns !== undefined) parsed.netns = parseNetns(netns);
+  return parsed;
 }

@@ -1,4 +1,5 @@
-import type { NativeDestination, NativePortSettings, NativePressure } from './binding';
+import { describeDestination } from './address';
+import type { NativeDestination, NativeEphemeralRange, NativePressure } from './binding';
 import type { Platform } from './platform/table';
 import type { Destination, EphemeralRange, Pressure, Warning } from './types';
 
@@ -9,7 +10,7 @@ export const RESERVED_SHARE = 0.05;
 /** The shortest span a close rate is averaged over, in seconds. */
 const MIN_RATE_WINDOW_SECONDS = 1;
 
-export function toRange(native: NativePortSettings, platform: Platform): EphemeralRange {
+export function toEphemeralRange(native: NativeEphemeralRange, platform: Platform): EphemeralRange {
   const settings = platform.rangeSettings(native);
   const size = native.high - native.low + 1;
   const reserved = native.reservedInRange;
@@ -94,11 +95,6 @@ function toDestination(d: NativeDestination, range: EphemeralRange, timers: bool
   };
 }
 
-function describe(d: Destination): string {
-  const host = (address: string) => (d.family === 'ipv6' ? `[${address}]` : address);
-  return `${d.localAddress} -> ${host(d.remoteAddress)}:${d.remotePort}`;
-}
-
 const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
 const number = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
@@ -113,7 +109,7 @@ function warnings(
       out.push({
         code: 'DESTINATION_PORTS_HIGH',
         message:
-          `${describe(d)} holds ${percent(d.utilization)} of ${number(range.available)} ephemeral ports; ` +
+          `${describeDestination(d)} holds ${percent(d.utilization)} of ${number(range.available)} ephemeral ports; ` +
           'connect() to it fails with EADDRNOTAVAIL at 100%: pool or keep connections alive, widen the port range, ' +
           'or add local or remote addresses.',
         destination: d,
@@ -124,7 +120,7 @@ function warnings(
       out.push({
         code: 'CLOSE_RATE_ABOVE_LIMIT',
         message:
-          `${describe(d)} closes ${number(d.closeRate)} connections/s, above the ${number(range.maxConnectRate)}/s ` +
+          `${describeDestination(d)} closes ${number(d.closeRate)} connections/s, above the ${number(range.maxConnectRate)}/s ` +
           `its ports sustain for ${range.timeWaitSeconds} s of TIME_WAIT: reuse connections (pooling, keep-alive), ` +
           'or allow TIME_WAIT reuse (Linux: net.ipv4.tcp_tw_reuse=1 with tcp_timestamps).',
         destination: d,
@@ -172,7 +168,7 @@ function warnings(
 }
 
 export function toPressure(native: NativePressure, platform: Platform, source: string): Pressure {
-  const range = { ...toRange(native.settings, platform), netnsInode: native.netnsInode };
+  const range = { ...toEphemeralRange(native.range, platform), netnsInode: native.netnsInode };
   const timers = platform.timeWaitTimers !== false;
   const result: Omit<Pressure, 'warnings'> = {
     platform: process.platform,

@@ -16,6 +16,12 @@ export const STATES = [
 
 export type TcpState = (typeof STATES)[number];
 
+/**
+ * The state of a socket whose raw OS state has no name in this version (a state a newer
+ * kernel or Windows added). Such sockets are counted (`unknown`, `total`), never dropped.
+ */
+export const UNKNOWN_STATE = 'UNKNOWN';
+
 export type Family = 'ipv4' | 'ipv6';
 
 /** A port, or an inclusive `[min, max]` range. */
@@ -47,8 +53,11 @@ export interface Options {
 export type StateCounts = Record<TcpState, number>;
 
 export interface FamilyCounts {
+  /** Every socket read: the sum of `states` plus `unknown`. */
   total: number;
   states: StateCounts;
+  /** Sockets in a raw state this version has no name for (see `UNKNOWN_STATE`); normally 0. */
+  unknown: number;
 }
 
 /** What every read reports about itself. */
@@ -68,15 +77,19 @@ export interface ReadInfo {
 }
 
 export interface Snapshot extends ReadInfo {
+  /** Every socket read: the sum of `states` plus `unknown`. */
   total: number;
   states: StateCounts;
+  /** Sockets in a raw state this version has no name for (see `UNKNOWN_STATE`); normally 0. */
+  unknown: number;
   ipv4: FamilyCounts;
   ipv6: FamilyCounts;
 }
 
 export interface Socket {
   family: Family;
-  state: TcpState;
+  /** The normalized state; `'UNKNOWN'` for a raw OS state this version has no name for. */
+  state: TcpState | typeof UNKNOWN_STATE;
   localAddress: string;
   localPort: number;
   remoteAddress: string;

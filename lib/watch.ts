@@ -1,20 +1,17 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 import type { Snapshot, StateCounts, WatchTick } from './types';
 import { STATES } from './types';
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+async function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  try {
+    await delay(ms, undefined, { signal });
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'AbortError') return false;
+    throw error;
+  }
 }
 
 function difference(now: Snapshot, before: Snapshot, seconds: number): [StateCounts, StateCounts] {

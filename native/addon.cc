@@ -1,9 +1,12 @@
 // Module init: the native surface the TypeScript facade calls (see lib/binding.ts).
+// Every read has a sync and an async form with the same name as the public call.
 #include <napi.h>
 
-#include "convert.h"
-#include "table.h"
-#include "worker.h"
+#include "backend.h"
+#include "parse.h"
+#include "read_worker.h"
+#include "timed_read.h"
+#include "to_js.h"
 #ifdef _WIN32
 #include "win/dynamic_range.h"
 #endif
@@ -13,65 +16,88 @@ namespace tcpstate {
 namespace {
 
 template <typename Request, typename Result>
-Napi::Value ReadSync(const Napi::CallbackInfo& info, Request (*parse)(const Napi::Env&, const Napi::Value&),
+using ParseFn = Request (*)(const Napi::Env&, const Napi::Value&);
+
+template <typename Request, typename Result>
+Napi::Value ReadSync(const Napi::CallbackInfo& info, ParseFn<Request, Result> parse,
                      ReadFn<Request, Result> read, ConvertFn<Result> convert) {
   Napi::Env env = info.Env();
-  Request query = parse(env, info[0]);
+  Request request = parse(env, info[0]);
   Result result;
-  SysError error = TimedRead(read, query, &result);
+  SysError error = TimedRead(read, request, &result);
   return ToJs(env, error, result, convert);
 }
 
 template <typename Request, typename Result>
-Napi::Value ReadAsync(const Napi::CallbackInfo& info, Request (*parse)(const Napi::Env&, const Napi::Value&),
+Napi::Value ReadAsync(const Napi::CallbackInfo& info, ParseFn<Request, Result> parse,
                       ReadFn<Request, Result> read, ConvertFn<Result> convert) {
   Napi::Env env = info.Env();
-  Request query = parse(env, info[0]);
-  auto* worker = new ReadWorker<Request, Result>(env, query, read, convert);
+  Request request = parse(env, info[0]);
+  auto* worker = new ReadWorker<Request, Result>(env, request, read, convert);
   Napi::Promise promise = worker->Promise();
   worker->Queue();  // the worker deletes itself when done
   return promise;
 }
 
-Napi::Value Counts_(const Napi::CallbackInfo& info) {
-  return ReadSync(info, ParseQuery, ReadCounts, CountsToJs);
+// ephemeralRange() reads no table: only the query's namespace is used.
+SysError ReadEphemeralRangeFor(const Query&, EphemeralRange* out) { return ReadEphemeralRange(out); }
+
+Napi::Value SnapshotSync(const Napi::CallbackInfo& info) {
+  return ReadSync(info, ParseQuery, ReadSnapshot, SnapshotToJs);
 }
-Napi::Value CountsAsync(const Napi::CallbackInfo& info) {
-  return ReadAsync(info, ParseQuery, ReadCounts, CountsToJs);
+Napi::Value SnapshotAsync(const Napi::CallbackInfo& info) {
+  return ReadAsync(info, ParseQuery, ReadSnapshot, SnapshotToJs);
 }
-Napi::Value Sockets(const Napi::CallbackInfo& info) {
-  return ReadSync(info, ParseQuery, ReadSockets, TableToJs);
+Napi::Value SocketsSync(const Napi::CallbackInfo& info) {
+  return ReadSync(info, ParseQuery, ReadSockets, SocketTableToJs);
 }
 Napi::Value SocketsAsync(const Napi::CallbackInfo& info) {
-  return ReadAsync(info, ParseQuery, ReadSockets, TableToJs);
+  return ReadAsync(info, ParseQuery, ReadSockets, SocketTableToJs);
 }
-Napi::Value Pressure_(const Napi::CallbackInfo& info) {
-  return ReadSync(info, ParsePressureQuery, ReadPressure, PressureToJs);
+Napi::Value PressureSync(const Napi::CallbackInfo& info) {
+  return ReadSync(info, ParsePressureRequest, ReadPressure, PressureToJs);
 }
 Napi::Value PressureAsync(const Napi::CallbackInfo& info) {
-  return ReadAsync(info, ParsePressureQuery, ReadPressure, PressureToJs);
+  return ReadAsync(info, ParsePressureRequest, ReadPressure, PressureToJs);
 }
-SysError ReadRange(const Query&, PortSettings* out) { return ReadPortSettings(out); }
+Napi::Value EphemeralRangeSync(const Napi::CallbackInfo& info) {
+  return ReadSync(info, ParseQuery, ReadEphemeralRangeFor, EphemeralRangeToJs);
+}
 
-Napi::Value PortSettings_(const Napi::CallbackInfo& info) {
-  return ReadSync(info, ParseQuery, ReadRange, PortSettingsToJs);
+// The numbers the facade shares with the native side, so that it keeps no copy of them.
+Napi::Object Constants(Napi::Env env) {
+  Napi::Object constants = Napi::Object::New(env);
+  constants.Set("rawStates", Napi::Number::New(env, kRawStates));
+  Napi::Object fields = Napi::Object::New(env);
+  fields.Set("timer", Napi::Number::New(env, kFieldTimer));
+  fields.Set("uid", Napi::Number::New(env, kFieldUid));
+  fields.Set("inode", Napi::Number::New(env, kFieldInode));
+  fields.Set("queues", Napi::Number::New(env, kFieldQueues));
+  fields.Set("pid", Napi::Number::New(env, kFieldPid));
+  constants.Set("fields", fields);
+  Napi::Array codes = Napi::Array::New(env);
+  uint32_t index = 0;
+  for (const char* code : kErrorCodes) codes.Set(index++, Napi::String::New(env, code));
+  constants.Set("errorCodes", codes);
+  return constants;
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #ifdef _WIN32
   // WMI answers on a thread of its own; reads use its cached answer and never wait for it.
-  win::StartDynamicRangeRead();
+  win32_backend::StartDynamicRangeRead();
 #endif
   exports.Set("backend", Napi::String::New(env, BackendName()));
   const char* source = BackendSource();
   exports.Set("source", source ? Napi::Value(Napi::String::New(env, source)) : env.Null());
-  exports.Set("counts", Napi::Function::New(env, Counts_, "counts"));
-  exports.Set("countsAsync", Napi::Function::New(env, CountsAsync, "countsAsync"));
-  exports.Set("sockets", Napi::Function::New(env, Sockets, "sockets"));
+  exports.Set("constants", Constants(env));
+  exports.Set("snapshot", Napi::Function::New(env, SnapshotSync, "snapshot"));
+  exports.Set("snapshotAsync", Napi::Function::New(env, SnapshotAsync, "snapshotAsync"));
+  exports.Set("sockets", Napi::Function::New(env, SocketsSync, "sockets"));
   exports.Set("socketsAsync", Napi::Function::New(env, SocketsAsync, "socketsAsync"));
-  exports.Set("pressure", Napi::Function::New(env, Pressure_, "pressure"));
+  exports.Set("pressure", Napi::Function::New(env, PressureSync, "pressure"));
   exports.Set("pressureAsync", Napi::Function::New(env, PressureAsync, "pressureAsync"));
-  exports.Set("portSettings", Napi::Function::New(env, PortSettings_, "portSettings"));
+  exports.Set("ephemeralRange", Napi::Function::New(env, EphemeralRangeSync, "ephemeralRange"));
   return exports;
 }
 

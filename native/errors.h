@@ -1,15 +1,23 @@
-// The documented error codes and plain constructors for SysError.
+// Failures as plain values: the documented error codes and constructors for SysError.
 // No N-API here: errors are values until the binding layer converts them on the main thread.
 #ifndef TCPSTATE_ERRORS_H_
 #define TCPSTATE_ERRORS_H_
 
 #include <string>
 
-#include "table.h"
-
 namespace tcpstate {
 
-// Keep in sync with lib/errors.ts (ErrorCode).
+// A failure. `code` is one of the codes below; an empty code means success.
+struct SysError {
+  std::string code;
+  int errnum = 0;
+  std::string syscall;
+  std::string message;
+  bool ok() const { return code.empty(); }
+};
+
+// The documented codes. The addon exports kErrorCodes, and a test checks it against
+// lib/errors.ts (ERROR_CODES), so the two lists cannot drift apart.
 constexpr const char* kSystemError = "TCPSTATE_SYSTEM_ERROR";
 constexpr const char* kPermissionDenied = "TCPSTATE_PERMISSION_DENIED";
 constexpr const char* kUnsupportedPlatform = "TCPSTATE_UNSUPPORTED_PLATFORM";
@@ -18,6 +26,11 @@ constexpr const char* kProtocolError = "TCPSTATE_PROTOCOL_ERROR";
 constexpr const char* kTimeout = "TCPSTATE_TIMEOUT";
 constexpr const char* kNetnsNotFound = "TCPSTATE_NETNS_NOT_FOUND";
 constexpr const char* kNetnsInvalid = "TCPSTATE_NETNS_INVALID";
+
+constexpr const char* kErrorCodes[] = {
+    kSystemError,    kPermissionDenied, kUnsupportedPlatform, kDiagUnavailable,
+    kProtocolError,  kTimeout,          kNetnsNotFound,       kNetnsInvalid,
+};
 
 inline SysError MakeError(const char* code, int errnum, const char* syscall, std::string message) {
   SysError e;

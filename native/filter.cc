@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "address.h"
+
 namespace tcpstate {
 
 namespace {
@@ -19,9 +21,7 @@ bool AddressMatches(const AddressFilter& filter, uint8_t family, const uint8_t* 
   if (!filter.set) return true;
   if (filter.family == family) return PrefixMatches(address, filter.bytes, filter.prefix);
   if (filter.family == kIPv4 && family == kIPv6) {
-    static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    return std::memcmp(address, kMapped, sizeof(kMapped)) == 0 &&
-           PrefixMatches(address + 12, filter.bytes, filter.prefix);
+    return IsIPv4Mapped(address) && PrefixMatches(address + 12, filter.bytes, filter.prefix);
   }
   return false;
 }
@@ -34,6 +34,14 @@ bool Matches(const Query& query, const SocketRecord& row) {
   return query.localPort.Contains(row.localPort) && query.remotePort.Contains(row.remotePort) &&
          AddressMatches(query.localAddress, row.family, row.localAddress) &&
          AddressMatches(query.remoteAddress, row.family, row.remoteAddress);
+}
+
+bool FamilyCanMatch(const Query& query, uint8_t family) {
+  if (family == kIPv6) return query.ipv6;
+  if (!query.ipv4) return false;
+  if (query.localAddress.set && query.localAddress.family == kIPv6) return false;
+  if (query.remoteAddress.set && query.remoteAddress.family == kIPv6) return false;
+  return true;
 }
 
 }  // namespace tcpstate

@@ -6,9 +6,10 @@
 #include <new>
 #include <unordered_map>
 
+#include "address.h"
+#include "backend.h"
 #include "errors.h"
 #include "ports.h"
-#include "table.h"
 
 namespace tcpstate {
 
@@ -30,18 +31,6 @@ struct KeyHash {
   }
 };
 
-const uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
-bool IsMapped(const uint8_t* address) {
-  return std::memcmp(address, kMappedPrefix, sizeof(kMappedPrefix)) == 0;
-}
-
-// Folds an IPv4-mapped IPv6 address into the IPv4 layout (first 4 bytes).
-void Fold(const uint8_t* from, uint8_t* to) {
-  std::memset(to, 0, 16);
-  std::memcpy(to, from + 12, 4);
-}
-
 class ListenSink : public RecordSink {
  public:
   explicit ListenSink(PortSet* ports) : ports_(ports) {}
@@ -55,18 +44,18 @@ class ListenSink : public RecordSink {
 class Aggregator : public RecordSink {
  public:
   // `listening` may already hold listeners read separately; the dump adds its own.
-  Aggregator(const PressureQuery& query, PortSet* listening, Pressure* out)
-      : query_(query), listening_(listening), out_(out) {}
+  Aggregator(const PressureRequest& request, PortSet* listening, Pressure* out)
+      : request_(request), listening_(listening), out_(out) {}
 
   void Add(const SocketRecord& row) override {
-    if (query_.listenStates & (1u << row.state)) {  // a listener is no destination
+    if (request_.listenStates & (1u << row.state)) {  // a listener is no destination
       listening_->set(row.localPort);
       return;
     }
     DestinationStats* d = Find(row);
-    bool inRange = row.localPort >= out_->settings.low && row.localPort <= out_->settings.high;
+    bool inRange = row.localPort >= out_->range.low && row.localPort <= out_->range.high;
     if (inRange) d->portsInUse++;
-    if (row.state == query_.timeWaitState) {
+    if (row.state == request_.timeWaitState) {
       d->timeWait++;
       out_->timeWait++;
       timeWaitByPort_[row.localPort]++;  // sides are told apart once every listener is known
@@ -76,7 +65,7 @@ class Aggregator : public RecordSink {
         out_->timedTimeWait++;
         out_->minTimerMs = std::min(out_->minTimerMs, row.timerMs);
       }
-    } else if (row.state == query_.establishedState) {
+    } else if (row.state == request_.establishedState) {
       d->established++;
     } else {
       d->other++;
@@ -98,7 +87,7 @@ class Aggregator : public RecordSink {
       if (count == 0) continue;
       if (listening_->test(port)) {
         out_->serverSideTimeWait += count;
-      } else if (port >= out_->settings.low && port <= out_->settings.high) {
+      } else if (port >= out_->range.low && port <= out_->range.high) {
         out_->clientSideTimeWait += count;
       } else {
         out_->otherTimeWait += count;
@@ -126,7 +115,7 @@ class Aggregator : public RecordSink {
       if (d.timedTimeWait == 0) d.minTimerMs = 0;
     }
     if (out_->timedTimeWait == 0) out_->minTimerMs = 0;
-    out_->top = std::move(all);
+    out_->destinations = std::move(all);
   }
 
   static constexpr uint32_t kNoTimer = std::numeric_limits<uint32_t>::max();
@@ -136,10 +125,10 @@ class Aggregator : public RecordSink {
     DestinationStats probe;
     probe.family = row.family;
     probe.remotePort = row.remotePort;
-    if (row.family == kIPv6 && IsMapped(row.remoteAddress) && IsMapped(row.localAddress)) {
+    if (row.family == kIPv6 && IsIPv4Mapped(row.remoteAddress) && IsIPv4Mapped(row.localAddress)) {
       probe.family = kIPv4;
-      Fold(row.localAddress, probe.localAddress);
-      Fold(row.remoteAddress, probe.remoteAddress);
+      UnmapIPv4(row.localAddress, probe.localAddress);
+      UnmapIPv4(row.remoteAddress, probe.remoteAddress);
     } else {
       std::memcpy(probe.localAddress, row.localAddress, 16);
       std::memcpy(probe.remoteAddress, row.remoteAddress, 16);
@@ -156,7 +145,7 @@ class Aggregator : public RecordSink {
     return &destinations_.emplace(key, probe).first->second;
   }
 
-  const PressureQuery& query_;
+  const PressureRequest& request_;
   PortSet* listening_;
   Pressure* out_;
   std::vector<uint32_t> timeWaitByPort_;
@@ -165,39 +154,39 @@ class Aggregator : public RecordSink {
 
 }  // namespace
 
-SysError ReadPressure(const PressureQuery& query, Pressure* out) {
+SysError ReadPressure(const PressureRequest& request, Pressure* out) {
   try {
-    SysError error = ReadPortSettings(&out->settings);
+    SysError error = ReadEphemeralRange(&out->range);
     if (!error.ok()) return error;
 
     // Listening ports tell a server's TIME_WAIT from a client's. The dump itself
     // brings every listener unless the caller's filters leave some out; then they
     // are read apart, unfiltered (the kernel walks only its listening table for that).
-    const Query& filter = query.filter;
-    bool dumpHasListeners = filter.ipv4 && filter.ipv6 && !filter.localPort.set &&
-                            !filter.remotePort.set && !filter.localAddress.set &&
-                            !filter.remoteAddress.set &&
-                            (filter.states & query.listenStates) == query.listenStates;
+    const Query& query = request.query;
+    bool dumpHasListeners = query.ipv4 && query.ipv6 && !query.localPort.set &&
+                            !query.remotePort.set && !query.localAddress.set &&
+                            !query.remoteAddress.set &&
+                            (query.states & request.listenStates) == request.listenStates;
     PortSet listening;
     ReadInfo listenInfo;
-    if (!dumpHasListeners && query.listenStates != 0) {
+    if (!dumpHasListeners && request.listenStates != 0) {
       ListenSink listenSink(&listening);
       Query listeners;
-      listeners.source = filter.source;
-      listeners.states = query.listenStates;
+      listeners.source = query.source;
+      listeners.states = request.listenStates;
       error = ReadEach(listeners, &listenSink, &listenInfo);
       if (!error.ok()) return error;
     }
 
-    Aggregator aggregator(query, &listening, out);
+    Aggregator aggregator(request, &listening, out);
     aggregator.Reset();
-    error = ReadEach(query.filter, &aggregator, &out->info);
+    error = ReadEach(query, &aggregator, &out->info);
     if (!error.ok()) return error;
     out->info.consistent = out->info.consistent && listenInfo.consistent;
-    aggregator.Finish(query.top);
+    aggregator.Finish(request.top);
     return SysError();
   } catch (const std::bad_alloc&) {
-    out->top.clear();
+    out->destinations.clear();
     return OutOfMemory();
   }
 }

@@ -8,8 +8,11 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const HARNESSES = {
-  messages: ['test/fuzz/fuzz_messages.cc', 'native/linux/messages.cc'],
-  procfs: ['test/fuzz/fuzz_procfs.cc', 'native/linux/procfs.cc', 'native/linux/messages.cc', 'native/filter.cc'],
+  messages: ['test/fuzz/fuzz_messages.cc', 'native/linux/messages.cc', 'native/linux/sys_error.cc'],
+  procfs: [
+    'test/fuzz/fuzz_procfs.cc', 'native/linux/procfs.cc', 'native/linux/files.cc', 'native/linux/sys_error.cc',
+    'native/filter.cc',
+  ],
   ports: ['test/fuzz/fuzz_ports.cc', 'native/ports.cc'],
   bytecode: ['test/fuzz/fuzz_bytecode.cc', 'native/linux/bytecode.cc', 'native/filter.cc'],
   winrows: ['test/fuzz/fuzz_winrows.cc', 'native/win/rows.cc', 'native/filter.cc'],

@@ -11,6 +11,8 @@ it('native/linux and native/ports pass their checks on built bytes and the real 
     'native/linux/messages.cc',
     'native/linux/bytecode.cc',
     'native/linux/netlink.cc',
+    'native/linux/files.cc',
+    'native/linux/sys_error.cc',
     'native/ports.cc',
   ], ['-fsanitize=address,undefined', '-fno-sanitize-recover=all']);
   const run = spawnSync(program, { encoding: 'utf8', timeout: 60000 });

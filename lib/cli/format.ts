@@ -1,8 +1,9 @@
 // Terminal output helpers of the CLI: colors, numbers, aligned columns, bars and sparklines.
-import type { Destination } from '../types';
+import { stripVTControlCharacters } from 'node:util';
+
+export { describeDestination } from '../address';
 
 export interface Style {
-  readonly enabled: boolean;
   bold(text: string): string;
   dim(text: string): string;
   red(text: string): string;
@@ -24,7 +25,6 @@ function sgr(enabled: boolean, open: number, close: number): (text: string) => s
 
 export function createStyle(enabled: boolean): Style {
   return {
-    enabled,
     bold: sgr(enabled, 1, 22),
     dim: sgr(enabled, 2, 22),
     red: sgr(enabled, 31, 39),
@@ -38,7 +38,7 @@ const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /** Length as shown on a terminal: escape sequences take no room. */
 export function visibleLength(text: string): number {
-  return [...text.replace(ANSI, '')].length;
+  return [...stripVTControlCharacters(text)].length;
 }
 
 /** Cuts a line to `width` visible characters, keeping its escape sequences. */
@@ -92,12 +92,6 @@ export function duration(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
   if (ms < 60000 || ms % 60000 !== 0) return `${+(ms / 1000).toFixed(3)} s`;
   return `${ms / 60000} min`;
-}
-
-/** `local -> remote:port`, the remote address in brackets when it is IPv6. */
-export function describeDestination(d: Pick<Destination, 'family' | 'localAddress' | 'remoteAddress' | 'remotePort'>): string {
-  const remote = d.remoteAddress.includes(':') ? `[${d.remoteAddress}]` : d.remoteAddress;
-  return `${d.localAddress} -> ${remote}:${d.remotePort}`;
 }
 
 /** A horizontal bar of `width` cells for a ratio from 0 to 1, colored by how full it is. */

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { bracketHost } from '../address';
 import { PROMETHEUS_CONTENT_TYPE, createMetricsReader, renderPrometheus } from '../metrics';
 
 export interface ServeRun {
@@ -21,7 +22,7 @@ function page(version: string): string {
 }
 
 function hostForUrl(address: AddressInfo): string {
-  return address.family === 'IPv6' || (address.family as unknown) === 6 ? `[${address.address}]` : address.address;
+  return bracketHost(address.address);
 }
 
 /**

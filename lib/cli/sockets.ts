@@ -1,6 +1,7 @@
 // `tcpstate sockets`: the filters as flags, and rows like `ss -tan`.
 import { InvalidArgumentError } from 'commander';
 
+import { bracketHost } from '../address';
 import { STATES } from '../index';
 import { parseOptions } from '../options';
 import type { Options, PortFilter, Socket, TcpState } from '../types';
@@ -68,8 +69,7 @@ export function toOptions(flags: SocketFlags): Options {
 }
 
 function endpoint(address: string, port: number, isPeer: boolean): string {
-  const host = address.includes(':') ? `[${address}]` : address;
-  return `${host}:${isPeer && port === 0 ? '*' : port}`;
+  return `${bracketHost(address)}:${isPeer && port === 0 ? '*' : port}`;
 }
 
 function timer(ms: number | null): string {

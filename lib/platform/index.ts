@@ -8,7 +8,7 @@ const none: Platform = {
     ESTABLISHED: [], SYN_SENT: [], SYN_RECV: [], FIN_WAIT1: [], FIN_WAIT2: [], TIME_WAIT: [],
     CLOSE: [], CLOSE_WAIT: [], LAST_ACK: [], LISTEN: [], CLOSING: [], DELETE_TCB: [],
   },
-  defaultStates: [],
+  excludedByDefault: [],
   hasOwner: () => false,
   defaultRangeSize: 0,
   rangeSettings: () => ({ timeWaitSeconds: { value: null, source: null, name: 'none' } }),

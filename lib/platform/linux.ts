@@ -1,6 +1,7 @@
 import { isIPv4 } from 'node:net';
 
-import type { NativePortSettings } from '../binding';
+import { unmapIPv4 } from '../address';
+import type { NativeEphemeralRange } from '../binding';
 import type { Setting, TcpState } from '../types';
 import type { Platform } from './table';
 
@@ -41,7 +42,7 @@ const TIME_WAIT_SECONDS = 60;
 /** The kernel's default ip_local_port_range, 32768-60999. */
 const DEFAULT_RANGE_SIZE = 60999 - 32768 + 1;
 
-function sysctl(native: NativePortSettings, name: string): Setting {
+function sysctl(native: NativeEphemeralRange, name: string): Setting {
   const entry = native.values[name];
   return {
     value: entry ? entry.value : null,
@@ -51,19 +52,18 @@ function sysctl(native: NativePortSettings, name: string): Setting {
 }
 
 function isLoopback(address: string): boolean {
-  const v4 = address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
+  const v4 = unmapIPv4(address);
   return v4 === '::1' || (isIPv4(v4) && v4.startsWith('127.'));
 }
 
 export const linux: Platform = {
   raw,
-  // Every state but BOUND_INACTIVE, which is read only when CLOSE is asked for by name.
-  defaultStates: Object.values(raw)
-    .flat()
-    .filter((state) => state !== TCP_BOUND_INACTIVE),
+  // BOUND_INACTIVE costs the kernel a second walk (of its bind table): it is read only
+  // when CLOSE is asked for by name.
+  excludedByDefault: [TCP_BOUND_INACTIVE],
   // The kernel reports uid 0 and inode 0 for sockets that have no owner left
   // (TIME_WAIT, connection requests, orphans): that is "unknown", not root.
-  hasOwner: (_state, uid, inode) => inode !== 0 || uid !== 0,
+  hasOwner: (uid, inode) => inode !== 0 || uid !== 0,
 
   defaultRangeSize: DEFAULT_RANGE_SIZE,
 

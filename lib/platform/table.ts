@@ -1,18 +1,21 @@
-import type { NativePortSettings } from '../binding';
+import type { NativeEphemeralRange } from '../binding';
 import { STATES, type RangeSettings, type TcpState } from '../types';
 
 /** What a platform module provides: its raw states, the quirks of its rows, and its port rules. */
 export interface Platform {
   /** Raw OS state values for each normalized name. */
   raw: Readonly<Record<TcpState, readonly number[]>>;
-  /** Raw states read when the caller names none. */
-  defaultStates: readonly number[];
+  /**
+   * Raw states left out when the caller names none. Every other raw value is read, named
+   * or not, so that a state newer than this table is counted as unknown, never lost.
+   */
+  excludedByDefault: readonly number[];
   /** Whether a row's uid and inode describe a real owner. */
-  hasOwner(rawState: number, uid: number, inode: number): boolean;
+  hasOwner(uid: number, inode: number): boolean;
   /** Size of the platform's default ephemeral range. */
   defaultRangeSize: number;
   /** The raw values behind ephemeralRange(), each with its source. */
-  rangeSettings(native: NativePortSettings): RangeSettings;
+  rangeSettings(native: NativeEphemeralRange): RangeSettings;
   /** Whether new connections to this destination may reuse its TIME_WAIT ports. */
   reusesTimeWait(settings: RangeSettings, localAddress: string, remoteAddress: string): boolean;
   /** The owning PID a row reports, or null when that number names no owner. Default: as reported. */
@@ -23,17 +26,24 @@ export interface Platform {
   rangeAdvice?: string;
 }
 
-/** The raw-state bitmask for a list of names, or the platform default. */
-export function stateMask(platform: Platform, states: readonly TcpState[] | null): number {
-  const raws = states === null ? platform.defaultStates : states.flatMap((s) => platform.raw[s]);
+/** How many raw states a query's 32-bit state mask can name (native/records.h kRawStates). */
+export const MASK_STATES = 32;
+
+function maskOf(raws: readonly number[]): number {
   let mask = 0;
   for (const state of raws) mask |= 1 << state;
   return mask >>> 0;
 }
 
-/** Raw state value -> normalized name, for every raw value the platform knows. */
+/** The raw-state bitmask for a list of names, or (null) every raw state but the platform's exclusions. */
+export function stateMask(platform: Platform, states: readonly TcpState[] | null): number {
+  if (states === null) return (~maskOf(platform.excludedByDefault)) >>> 0;
+  return maskOf(states.flatMap((s) => platform.raw[s]));
+}
+
+/** Raw state value -> normalized name; undefined for a raw value the platform has no name for. */
 export function stateNames(platform: Platform): ReadonlyArray<TcpState | undefined> {
-  const names: Array<TcpState | undefined> = new Array(16).fill(undefined);
+  const names: Array<TcpState | undefined> = new Array(MASK_STATES).fill(undefined);
   for (const name of STATES) for (const state of platform.raw[name]) names[state] = name;
   return names;
 }

@@ -1,4 +1,4 @@
-import type { NativePortSettings } from '../binding';
+import type { NativeEphemeralRange } from '../binding';
 import type { RejectReason, Setting, TcpState } from '../types';
 import type { Platform } from './table';
 
@@ -51,7 +51,7 @@ const TIME_WAIT_NOTE =
   'and later Windows) or 240 s (Windows 2000 reference). tcpstate assumes 120 s; set TcpTimedWaitDelay ' +
   '(30-300) to make it explicit.';
 
-function registry(native: NativePortSettings, name: string): Setting {
+function registry(native: NativeEphemeralRange, name: string): Setting {
   const entry = native.values[name];
   const setting: Setting = { value: null, source: 'default', name: `${PARAMETERS}\\${name}` };
   if (!entry) return setting;
@@ -64,7 +64,7 @@ function registry(native: NativePortSettings, name: string): Setting {
   return setting;
 }
 
-function dynamic(native: NativePortSettings, name: string, fallback: number): Setting {
+function dynamic(native: NativeEphemeralRange, name: string, fallback: number): Setting {
   const entry = native.values[name];
   const setting: Setting = { value: fallback, source: 'default', name: `${CIM_CLASS}.${name}` };
   if (entry?.rejected) {
@@ -78,7 +78,7 @@ function dynamic(native: NativePortSettings, name: string, fallback: number): Se
 
 export const win32: Platform = {
   raw,
-  defaultStates: Object.values(raw).flat(),
+  excludedByDefault: [],
   // GetExtendedTcpTable gives neither uid nor inode.
   hasOwner: () => false,
   // Windows names PID 0 (the idle process) for sockets no process owns any more, such as

@@ -7,9 +7,9 @@
 #include <new>
 #include <vector>
 
-#include "../errors.h"
-#include "../sinks.h"
-#include "../table.h"
+#include "../backend.h"
+#include "../filter.h"
+#include "../snapshot_sink.h"
 #include "bytecode.h"
 #include "messages.h"
 #include "netlink.h"
@@ -19,8 +19,8 @@ namespace tcpstate {
 
 namespace {
 
-using linux_diag::DiagSocket;
-using linux_diag::DiagVisitor;
+using linux_backend::DiagSocket;
+using linux_backend::DiagVisitor;
 
 // Takes the sockets in the states asked for (the facade maps exactly those),
 // and can start over when a read has to be repeated.
@@ -37,25 +37,24 @@ class StateVisitor : public DiagVisitor {
   uint32_t states_;
 };
 
-class CountVisitor : public StateVisitor {
+// Counts straight from the message, without building a record per socket.
+class SnapshotVisitor : public StateVisitor {
  public:
-  CountVisitor(uint32_t states, Counts* out) : StateVisitor(states), out_(out) {}
+  SnapshotVisitor(uint32_t states, SnapshotSink* sink) : StateVisitor(states), sink_(sink) {}
   void Take(const inet_diag_msg& msg) override {
-    (msg.idiag_family == AF_INET6 ? out_->ipv6 : out_->ipv4)[msg.idiag_state]++;
+    sink_->Count(msg.idiag_family == AF_INET6 ? kIPv6 : kIPv4, msg.idiag_state);
   }
-  void Reset() override {
-    for (int i = 0; i < kRawStates; i++) out_->ipv4[i] = out_->ipv6[i] = 0;
-  }
+  void Reset() override { sink_->Reset(); }
 
  private:
-  Counts* out_;
+  SnapshotSink* sink_;
 };
 
 class RecordVisitor : public StateVisitor {
  public:
   RecordVisitor(uint32_t states, RecordSink* sink) : StateVisitor(states), sink_(sink) {}
   void Take(const inet_diag_msg& msg) override {
-    linux_diag::ToRecord(msg, &record_);
+    linux_backend::ToRecord(msg, &record_);
     sink_->Add(record_);
   }
   void Reset() override { sink_->Reset(); }
@@ -64,18 +63,6 @@ class RecordVisitor : public StateVisitor {
   RecordSink* sink_;
   SocketRecord record_;
 };
-
-// Whether any socket of an address family can pass the query's address filters.
-// An IPv4 filter still needs the IPv6 dump, for IPv4-mapped IPv6 sockets.
-bool FamilyCanMatch(const Query& query, uint8_t family) {
-  if (family == kIPv4) {
-    if (!query.ipv4) return false;
-    if (query.localAddress.set && query.localAddress.family == kIPv6) return false;
-    if (query.remoteAddress.set && query.remoteAddress.family == kIPv6) return false;
-    return true;
-  }
-  return query.ipv6;
-}
 
 constexpr int kMaxAttempts = 3;
 
@@ -108,7 +95,7 @@ SysError DumpFamilies(DiagSocket* socket, const Query& query, const std::vector<
 
 SysError Read(const Query& query, StateVisitor* visitor, ReadInfo* info) {
   if (query.states == 0) return SysError();
-  std::vector<uint8_t> bytecode = linux_diag::BuildBytecode(query);
+  std::vector<uint8_t> bytecode = linux_backend::BuildBytecode(query);
   size_t bufferSize = 0;
   for (int attempt = 0; attempt < kMaxAttempts; attempt++) {
     DiagSocket socket;
@@ -144,7 +131,7 @@ SysError ReadFrom(const Query& query, RecordSink* procfsSink, ReadInfo* info, Ne
     if (query.source == Source::kNetlink || err.code != kDiagUnavailable) return err;
   }
   procfsSink->Reset();
-  err = procfs::Read(query, procfsSink);
+  err = linux_backend::ReadProcfs(query, procfsSink);
   if (err.ok()) {
     info->source = kProcfs;
     info->consistent = true;  // procfs gives no sign of a change mid-read
@@ -158,10 +145,10 @@ const char* BackendName() { return "linux"; }
 const char* BackendSource() { return kNetlink; }
 uint32_t BackendFields() { return kFieldTimer | kFieldUid | kFieldInode | kFieldQueues; }
 
-SysError ReadCounts(const Query& query, Counts* out) {
+SysError ReadSnapshot(const Query& query, Snapshot* out) {
   try {
-    CountVisitor visitor(query.states, out);
-    CountSink sink(out);
+    SnapshotSink sink(out);
+    SnapshotVisitor visitor(query.states, &sink);
     return ReadFrom(query, &sink, &out->info, [&] { return Read(query, &visitor, &out->info); });
   } catch (const std::bad_alloc&) {
     return OutOfMemory();

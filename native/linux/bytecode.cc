@@ -6,7 +6,7 @@
 #include <cstring>
 
 namespace tcpstate {
-namespace linux_diag {
+namespace linux_backend {
 
 namespace {
 
@@ -79,5 +79,5 @@ std::vector<uint8_t> BuildBytecode(const Query& query) {
   return program;
 }
 
-}  // namespace linux_diag
+}  // namespace linux_backend
 }  // namespace tcpstate

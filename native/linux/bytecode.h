@@ -6,17 +6,18 @@
 #include <cstdint>
 #include <vector>
 
-#include "../table.h"
+#include "../query.h"
+#include "../records.h"
 
 namespace tcpstate {
-namespace linux_diag {
+namespace linux_backend {
 
 // Returns the program for one dump, or an empty vector when the query has no
 // port or address filter. Every condition must hold (logical AND); a failed
 // condition jumps past the end, which the kernel treats as "reject".
 std::vector<uint8_t> BuildBytecode(const Query& query);
 
-}  // namespace linux_diag
+}  // namespace linux_backend
 }  // namespace tcpstate
 
 #endif  // TCPSTATE_LINUX_BYTECODE_H_

@@ -9,20 +9,10 @@
 #include <string>
 
 #include "../errors.h"
+#include "sys_error.h"
 
 namespace tcpstate {
-namespace linux_diag {
-
-SysError FromErrno(int errnum, const char* syscall, const char* what) {
-  const char* code = kSystemError;
-  if (errnum == EPERM || errnum == EACCES) {
-    code = kPermissionDenied;
-  } else if (errnum == EAGAIN || errnum == ETIMEDOUT) {
-    code = kTimeout;
-  }
-  std::string message = std::string(what) + ": " + syscall + ": " + std::strerror(errnum);
-  return MakeError(code, errnum, syscall, std::move(message));
-}
+namespace linux_backend {
 
 namespace {
 
@@ -142,5 +132,5 @@ void ToRecord(const inet_diag_msg& msg, SocketRecord* out) {
   out->pid = 0;
 }
 
-}  // namespace linux_diag
+}  // namespace linux_backend
 }  // namespace tcpstate

@@ -9,10 +9,11 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "../table.h"
+#include "../errors.h"
+#include "../records.h"
 
 namespace tcpstate {
-namespace linux_diag {
+namespace linux_backend {
 
 // Called once per socket message of the dump we asked for.
 class DiagVisitor {
@@ -37,13 +38,10 @@ struct DumpState {
 // Never reads past `len`, whatever the headers claim.
 void ParseDatagram(const uint8_t* data, size_t len, DumpState* state, DiagVisitor* visitor);
 
-// An errno from a system call or a kernel answer, as a SysError with the matching code.
-SysError FromErrno(int errnum, const char* syscall, const char* what);
-
 // Converts one inet_diag_msg into an OS-neutral record.
 void ToRecord(const inet_diag_msg& msg, SocketRecord* out);
 
-}  // namespace linux_diag
+}  // namespace linux_backend
 }  // namespace tcpstate
 
 #endif  // TCPSTATE_LINUX_MESSAGES_H_

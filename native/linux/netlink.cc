@@ -15,9 +15,10 @@
 #include <string>
 
 #include "../errors.h"
+#include "sys_error.h"
 
 namespace tcpstate {
-namespace linux_diag {
+namespace linux_backend {
 
 namespace {
 
@@ -27,10 +28,6 @@ constexpr int kReceiveTimeoutSeconds = 15;
 
 }  // namespace
 
-DiagSocket::~DiagSocket() {
-  if (fd_ >= 0) close(fd_);
-}
-
 SysError DiagSocket::Open(size_t bufferSize) {
   if (bufferSize == 0) {
     long page = sysconf(_SC_PAGESIZE);
@@ -38,9 +35,10 @@ SysError DiagSocket::Open(size_t bufferSize) {
   }
   buffer_.resize(bufferSize);
 
-  fd_ = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-  if (fd_ < 0) {
-    int err = errno;
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  int err = errno;
+  fd_.Reset(fd);
+  if (!fd_.valid()) {
     if (err == EPROTONOSUPPORT || err == EAFNOSUPPORT) {
       return MakeError(kDiagUnavailable, err, "socket",
                        std::string("the kernel has no NETLINK_SOCK_DIAG: socket: ") +
@@ -50,17 +48,17 @@ SysError DiagSocket::Open(size_t bufferSize) {
   }
 
   timeval timeout = {kReceiveTimeoutSeconds, 0};
-  if (setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) != 0) {
+  if (setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) != 0) {
     return FromErrno(errno, "setsockopt", "cannot set the netlink receive timeout");
   }
 
   sockaddr_nl local = {};
   local.nl_family = AF_NETLINK;
-  if (bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
+  if (bind(fd_.get(), reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
     return FromErrno(errno, "bind", "cannot bind the netlink socket");
   }
   socklen_t len = sizeof(local);
-  if (getsockname(fd_, reinterpret_cast<sockaddr*>(&local), &len) != 0) {
+  if (getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&local), &len) != 0) {
     return FromErrno(errno, "getsockname", "cannot read the netlink port id");
   }
   portid_ = local.nl_pid;
@@ -113,7 +111,7 @@ SysError DiagSocket::Dump(uint8_t family, uint32_t states, const std::vector<uin
   sockaddr_nl kernel = {};
   kernel.nl_family = AF_NETLINK;
   for (;;) {
-    ssize_t sent = sendto(fd_, request.data(), request.size(), 0,
+    ssize_t sent = sendto(fd_.get(), request.data(), request.size(), 0,
                           reinterpret_cast<sockaddr*>(&kernel), sizeof(kernel));
     if (sent >= 0) break;
     if (errno != EINTR) return FromErrno(errno, "sendto", "cannot send the netlink dump request");
@@ -124,7 +122,7 @@ SysError DiagSocket::Dump(uint8_t family, uint32_t states, const std::vector<uin
   state.seq = header.nlmsg_seq;
   state.portid = portid_;
   while (!state.done) {
-    ssize_t n = recv(fd_, buffer_.data(), buffer_.size(), MSG_TRUNC);
+    ssize_t n = recv(fd_.get(), buffer_.data(), buffer_.size(), MSG_TRUNC);
     if (n < 0) {
       if (errno == EINTR) continue;
       return FromErrno(errno, "recvmsg", "cannot read the netlink dump");
@@ -148,5 +146,5 @@ SysError DiagSocket::Dump(uint8_t family, uint32_t states, const std::vector<uin
   return SysError();
 }
 
-}  // namespace linux_diag
+}  // namespace linux_backend
 }  // namespace tcpstate

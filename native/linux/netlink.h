@@ -6,16 +6,16 @@
 #include <cstdint>
 #include <vector>
 
-#include "../table.h"
+#include "../errors.h"
+#include "files.h"
 #include "messages.h"
 
 namespace tcpstate {
-namespace linux_diag {
+namespace linux_backend {
 
 class DiagSocket {
  public:
   DiagSocket() = default;
-  ~DiagSocket();
   DiagSocket(const DiagSocket&) = delete;
   DiagSocket& operator=(const DiagSocket&) = delete;
 
@@ -37,13 +37,13 @@ class DiagSocket {
   size_t buffer_size() const { return buffer_.size(); }
 
  private:
-  int fd_ = -1;
+  Fd fd_;
   uint32_t portid_ = 0;
   uint32_t seq_ = 0;
   std::vector<uint8_t> buffer_;
 };
 
-}  // namespace linux_diag
+}  // namespace linux_backend
 }  // namespace tcpstate
 
 #endif  // TCPSTATE_LINUX_NETLINK_H_

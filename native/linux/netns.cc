@@ -1,6 +1,5 @@
 // Reads in another network namespace happen on a thread of their own: setns()
 // changes only the calling thread, and that thread runs nothing else.
-#include <fcntl.h>
 #include <sched.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -12,9 +11,8 @@
 #include <system_error>
 #include <thread>
 
-#include "../errors.h"
-#include "../table.h"
-#include "messages.h"
+#include "../backend.h"
+#include "files.h"
 
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
@@ -24,27 +22,8 @@ namespace tcpstate {
 
 namespace {
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-int OpenReadOnly(const char* path) {
-  int fd;
-  do {
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  return fd;
-}
+using linux_backend::Fd;
+using linux_backend::OpenReadOnly;
 
 SysError NamespaceError(const char* code, int err, const char* syscall, const std::string& path,
                         const char* what) {
@@ -66,8 +45,8 @@ uint64_t CurrentInode() {
 // On the dedicated thread: enter the namespace, run the task, and go back.
 SysError RunEntered(const std::string& path, const std::function<SysError()>& task,
                     uint64_t* inode) {
-  Fd target(OpenReadOnly(path.c_str()));
-  if (target.get() < 0) {
+  Fd target = OpenReadOnly(path.c_str());
+  if (!target.valid()) {
     int err = errno;
     const char* code = err == ENOENT || err == ENOTDIR ? kNetnsNotFound
                        : err == EACCES || err == EPERM ? kPermissionDenied
@@ -81,8 +60,8 @@ SysError RunEntered(const std::string& path, const std::function<SysError()>& ta
   if (static_cast<unsigned long>(fs.f_type) != NSFS_MAGIC) {
     return NamespaceError(kNetnsInvalid, EINVAL, "fstatfs", path, "not a namespace file");
   }
-  Fd home(OpenReadOnly("/proc/thread-self/ns/net"));
-  if (home.get() < 0) {
+  Fd home = OpenReadOnly("/proc/thread-self/ns/net");
+  if (!home.valid()) {
     return NamespaceError(kSystemError, errno, "open", path, "cannot keep the current namespace");
   }
   if (setns(target.get(), CLONE_NEWNET) != 0) {

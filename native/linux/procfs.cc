@@ -1,21 +1,23 @@
 #include "procfs.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <string>
-#include <vector>
 
 #include "../errors.h"
 #include "../filter.h"
-#include "messages.h"
+#include "files.h"
+#include "sys_error.h"
 
 namespace tcpstate {
-namespace procfs {
+namespace linux_backend {
 
 namespace {
+
+// /proc/net/tcp* of a host with millions of sockets runs to hundreds of MB; this bounds it.
+constexpr size_t kMaxFileBytes = size_t(4) << 30;
 
 class Cursor {
  public:
@@ -83,35 +85,9 @@ bool Address(Cursor* c, uint8_t family, uint8_t* bytes, uint16_t* port) {
   return true;
 }
 
-bool ReadFile(const char* path, std::string* out, int* err) {
-  int fd;
-  do {
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    *err = errno;
-    return false;
-  }
-  out->clear();
-  std::vector<char> buffer(256 * 1024);
-  for (;;) {
-    ssize_t n = read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      *err = errno;
-      close(fd);
-      return false;
-    }
-    if (n == 0) break;
-    out->append(buffer.data(), static_cast<size_t>(n));
-  }
-  close(fd);
-  return true;
-}
-
 }  // namespace
 
-bool ParseLine(const char* line, size_t len, uint8_t family, long ticksPerSecond,
+bool ParseProcfsLine(const char* line, size_t len, uint8_t family, long ticksPerSecond,
                SocketRecord* out) {
   Cursor c(line, len);
   uint64_t number;
@@ -125,8 +101,9 @@ bool ParseLine(const char* line, size_t len, uint8_t family, long ticksPerSecond
   c.SkipSpaces();
   if (!Address(&c, family, out->remoteAddress, &out->remotePort)) return false;
   c.SkipSpaces();
-  if (!c.Hex(2, &hex) || hex == 0 || hex >= kRawStates) return false;
-  out->state = static_cast<uint8_t>(hex);
+  if (!c.Hex(2, &hex)) return false;
+  // A state newer than the facade knows is kept for it to count as unknown.
+  out->state = hex < kRawStates ? static_cast<uint8_t>(hex) : kOutOfRangeState;
   c.SkipSpaces();
   if (!c.Hex(8, &hex) || !c.Expect(':') || !c.Hex(8, &hex2)) return false;
   out->sendQueue = hex;
@@ -152,7 +129,7 @@ bool ParseLine(const char* line, size_t len, uint8_t family, long ticksPerSecond
   return true;
 }
 
-SysError Read(const Query& query, RecordSink* sink) {
+SysError ReadProcfs(const Query& query, RecordSink* sink) {
   long ticksPerSecond = sysconf(_SC_CLK_TCK);
   std::string text;
   for (uint8_t family : {kIPv4, kIPv6}) {
@@ -160,9 +137,9 @@ SysError Read(const Query& query, RecordSink* sink) {
     // thread-self: the network namespace of this thread, which may differ from the process's.
     const char* path = family == kIPv6 ? "/proc/thread-self/net/tcp6" : "/proc/thread-self/net/tcp";
     int err = 0;
-    if (!ReadFile(path, &text, &err)) {
+    if (!ReadFile(path, kMaxFileBytes, &text, &err)) {
       if (err == ENOENT && family == kIPv6) continue;  // a kernel without IPv6
-      return linux_diag::FromErrno(err, "open", (std::string("cannot read ") + path).c_str());
+      return FromErrno(err, "open", (std::string("cannot read ") + path).c_str());
     }
     size_t start = text.find('\n');  // the header line
     SocketRecord row;
@@ -171,7 +148,7 @@ SysError Read(const Query& query, RecordSink* sink) {
       size_t end = text.find('\n', lineStart);
       size_t len = (end == std::string::npos ? text.size() : end) - lineStart;
       if (len > 0) {
-        if (!ParseLine(text.data() + lineStart, len, family, ticksPerSecond, &row)) {
+        if (!ParseProcfsLine(text.data() + lineStart, len, family, ticksPerSecond, &row)) {
           return MakeError(kProtocolError, EPROTO, "read",
                            std::string("malformed line in ") + path);
         }
@@ -183,5 +160,5 @@ SysError Read(const Query& query, RecordSink* sink) {
   return SysError();
 }
 
-}  // namespace procfs
+}  // namespace linux_backend
 }  // namespace tcpstate

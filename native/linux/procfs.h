@@ -5,21 +5,23 @@
 
 #include <cstddef>
 
-#include "../table.h"
+#include "../errors.h"
+#include "../query.h"
+#include "../records.h"
 
 namespace tcpstate {
-namespace procfs {
+namespace linux_backend {
 
 // Parses one socket line of /proc/net/tcp (family kIPv4) or tcp6 (kIPv6).
 // `ticksPerSecond` converts the timer column (clock ticks) to ms. Returns false
 // for the header line or anything malformed; never reads past `len`.
-bool ParseLine(const char* line, size_t len, uint8_t family, long ticksPerSecond,
+bool ParseProcfsLine(const char* line, size_t len, uint8_t family, long ticksPerSecond,
                SocketRecord* out);
 
 // Reads both files of the calling thread's network namespace, filtered by the query.
-SysError Read(const Query& query, RecordSink* sink);
+SysError ReadProcfs(const Query& query, RecordSink* sink);
 
-}  // namespace procfs
+}  // namespace linux_backend
 }  // namespace tcpstate
 
 #endif  // TCPSTATE_LINUX_PROCFS_H_

@@ -1,20 +1,19 @@
 // The sysctls that bound ephemeral ports, read from /proc/sys for the network
 // namespace of the calling thread.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdlib>
 #include <new>
 #include <string>
 
-#include "../errors.h"
+#include "../backend.h"
 #include "../ports.h"
-#include "../table.h"
+#include "files.h"
 
 namespace tcpstate {
 
 namespace {
+
+using linux_backend::ReadFile;
 
 constexpr uint16_t kDefaultLow = 32768;
 constexpr uint16_t kDefaultHigh = 60999;
@@ -22,26 +21,8 @@ constexpr uint16_t kDefaultHigh = 60999;
 // Reads a small /proc/sys file. Returns false when it is missing or unreadable.
 bool ReadText(const char* name, std::string* out) {
   std::string path = std::string("/proc/sys/net/ipv4/") + name;
-  int fd;
-  do {
-    fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) return false;
-  out->clear();
-  char buffer[4096];
-  for (;;) {
-    ssize_t n = read(fd, buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      close(fd);
-      return n == 0;
-    }
-    out->append(buffer, static_cast<size_t>(n));
-    if (out->size() > (1u << 20)) {
-      close(fd);
-      return false;
-    }
-  }
+  int err = 0;
+  return ReadFile(path.c_str(), size_t(1) << 20, out, &err);
 }
 
 // Parses whitespace-separated integers; false on anything else.
@@ -73,7 +54,7 @@ NamedValue ReadInteger(const char* name) {
 
 }  // namespace
 
-SysError ReadPortSettings(PortSettings* out) {
+SysError ReadEphemeralRange(EphemeralRange* out) {
   try {
     std::string text;
     long range[2] = {0, 0};

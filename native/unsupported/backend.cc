@@ -1,7 +1,6 @@
 // The backend for platforms tcpstate cannot read yet: every call answers
 // TCPSTATE_UNSUPPORTED_PLATFORM, so that installing and loading still work.
-#include "../errors.h"
-#include "../table.h"
+#include "../backend.h"
 
 namespace tcpstate {
 
@@ -17,10 +16,10 @@ SysError Unsupported() {
 const char* BackendName() { return "unsupported"; }
 const char* BackendSource() { return nullptr; }
 
-SysError ReadCounts(const Query&, Counts*) { return Unsupported(); }
+SysError ReadSnapshot(const Query&, Snapshot*) { return Unsupported(); }
 uint32_t BackendFields() { return 0; }
 SysError ReadEach(const Query&, RecordSink*, ReadInfo*) { return Unsupported(); }
-SysError ReadPortSettings(PortSettings*) { return Unsupported(); }
+SysError ReadEphemeralRange(EphemeralRange*) { return Unsupported(); }
 
 SysError InNamespace(const std::string& path, const std::function<SysError()>& task,
                      uint64_t* inode) {

@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "../errors.h"
-#include "../sinks.h"
-#include "../table.h"
+#include "../backend.h"
+#include "../filter.h"
+#include "../snapshot_sink.h"
 #include "rows.h"
 
 namespace tcpstate {
@@ -28,24 +28,24 @@ namespace tcpstate {
 namespace {
 
 // The walker reads the SDK's layouts from bytes: they must be what it expects.
-static_assert(offsetof(MIB_TCPTABLE_OWNER_PID, table) == win_rows::kCountSize, "IPv4 table header");
-static_assert(sizeof(MIB_TCPROW_OWNER_PID) == win_rows::kRow4Size, "IPv4 row size");
-static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwState) == win_rows::kRow4State, "IPv4 state");
-static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwLocalAddr) == win_rows::kRow4LocalAddr, "IPv4 local");
-static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwLocalPort) == win_rows::kRow4LocalPort, "IPv4 lport");
-static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwRemoteAddr) == win_rows::kRow4RemoteAddr, "IPv4 remote");
-static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwRemotePort) == win_rows::kRow4RemotePort, "IPv4 rport");
-static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwOwningPid) == win_rows::kRow4Pid, "IPv4 pid");
-static_assert(offsetof(MIB_TCP6TABLE_OWNER_PID, table) == win_rows::kCountSize, "IPv6 table header");
-static_assert(sizeof(MIB_TCP6ROW_OWNER_PID) == win_rows::kRow6Size, "IPv6 row size");
-static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, ucLocalAddr) == win_rows::kRow6LocalAddr, "IPv6 local");
-static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwLocalPort) == win_rows::kRow6LocalPort, "IPv6 lport");
-static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, ucRemoteAddr) == win_rows::kRow6RemoteAddr, "IPv6 remote");
-static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwRemotePort) == win_rows::kRow6RemotePort, "IPv6 rport");
-static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwState) == win_rows::kRow6State, "IPv6 state");
-static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwOwningPid) == win_rows::kRow6Pid, "IPv6 pid");
-static_assert(MIB_TCP_STATE_CLOSED == win_rows::kFirstState, "first MIB_TCP_STATE");
-static_assert(MIB_TCP_STATE_DELETE_TCB == win_rows::kLastState, "last MIB_TCP_STATE");
+static_assert(offsetof(MIB_TCPTABLE_OWNER_PID, table) == win32_backend::kCountSize, "IPv4 table header");
+static_assert(sizeof(MIB_TCPROW_OWNER_PID) == win32_backend::kRow4Size, "IPv4 row size");
+static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwState) == win32_backend::kRow4State, "IPv4 state");
+static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwLocalAddr) == win32_backend::kRow4LocalAddr, "IPv4 local");
+static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwLocalPort) == win32_backend::kRow4LocalPort, "IPv4 lport");
+static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwRemoteAddr) == win32_backend::kRow4RemoteAddr, "IPv4 remote");
+static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwRemotePort) == win32_backend::kRow4RemotePort, "IPv4 rport");
+static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwOwningPid) == win32_backend::kRow4Pid, "IPv4 pid");
+static_assert(offsetof(MIB_TCP6TABLE_OWNER_PID, table) == win32_backend::kCountSize, "IPv6 table header");
+static_assert(sizeof(MIB_TCP6ROW_OWNER_PID) == win32_backend::kRow6Size, "IPv6 row size");
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, ucLocalAddr) == win32_backend::kRow6LocalAddr, "IPv6 local");
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwLocalPort) == win32_backend::kRow6LocalPort, "IPv6 lport");
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, ucRemoteAddr) == win32_backend::kRow6RemoteAddr, "IPv6 remote");
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwRemotePort) == win32_backend::kRow6RemotePort, "IPv6 rport");
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwState) == win32_backend::kRow6State, "IPv6 state");
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwOwningPid) == win32_backend::kRow6Pid, "IPv6 pid");
+static_assert(MIB_TCP_STATE_CLOSED == win32_backend::kFirstState, "first MIB_TCP_STATE");
+static_assert(MIB_TCP_STATE_DELETE_TCB == win32_backend::kLastState, "last MIB_TCP_STATE");
 
 constexpr const char* kSource = "GetExtendedTcpTable";
 constexpr const char* kSyscall = "GetExtendedTcpTable";
@@ -107,7 +107,7 @@ SysError ReadTable(uint8_t family, std::vector<uint8_t>* buffer) {
     int attempts = 1 + growths + unsuccessful;
     if (status == ERROR_INSUFFICIENT_BUFFER && growths < kMaxGrowths) {
       size_t need = std::max<size_t>(size, buffer->size());
-      size_t grown = need + need / 4 + 16 * win_rows::RowSize(family);
+      size_t grown = need + need / 4 + 16 * win32_backend::RowSize(family);
       if (grown > kMaxBytes) return Failure(status, family, attempts);
       buffer->resize(grown);
       growths++;
@@ -122,16 +122,6 @@ SysError ReadTable(uint8_t family, std::vector<uint8_t>* buffer) {
   }
 }
 
-// Whether any socket of an address family can pass the query's family and address
-// filters. An IPv4 address filter still needs the IPv6 table, for IPv4-mapped sockets.
-bool FamilyCanMatch(const Query& query, uint8_t family) {
-  if (family == kIPv6) return query.ipv6;
-  if (!query.ipv4) return false;
-  if (query.localAddress.set && query.localAddress.family == kIPv6) return false;
-  if (query.remoteAddress.set && query.remoteAddress.family == kIPv6) return false;
-  return true;
-}
-
 SysError Read(const Query& query, RecordSink* sink, ReadInfo* info) {
   if (query.source != Source::kAuto) {
     return MakeError(kUnsupportedPlatform, 0, "",
@@ -144,7 +134,7 @@ SysError Read(const Query& query, RecordSink* sink, ReadInfo* info) {
   for (uint8_t family : {kIPv4, kIPv6}) {
     if (!FamilyCanMatch(query, family)) continue;
     SysError error = ReadTable(family, &buffer);
-    if (error.ok()) error = win_rows::Walk(buffer.data(), buffer.size(), family, query, sink);
+    if (error.ok()) error = win32_backend::WalkRows(buffer.data(), buffer.size(), family, query, sink);
     if (!error.ok()) {
       sink->Reset();
       return error;
@@ -160,9 +150,9 @@ const char* BackendName() { return "win32"; }
 const char* BackendSource() { return kSource; }
 uint32_t BackendFields() { return kFieldPid; }
 
-SysError ReadCounts(const Query& query, Counts* out) {
+SysError ReadSnapshot(const Query& query, Snapshot* out) {
   try {
-    CountSink sink(out);
+    SnapshotSink sink(out);
     sink.Reset();
     return Read(query, &sink, &out->info);
   } catch (const std::bad_alloc&) {

@@ -14,11 +14,11 @@
 #include <thread>
 
 namespace tcpstate {
-namespace win {
+namespace win32_backend {
 
 namespace {
 
-using win_limits::DynamicRange;
+using win32_backend::DynamicRange;
 using Clock = std::chrono::steady_clock;
 
 // A cached answer is used for this long before a new read is started in the background.
@@ -192,5 +192,5 @@ DynamicRange CachedDynamicRange() {
   return cache.value;
 }
 
-}  // namespace win
+}  // namespace win32_backend
 }  // namespace tcpstate

@@ -7,7 +7,7 @@
 #include "limits.h"
 
 namespace tcpstate {
-namespace win {
+namespace win32_backend {
 
 // Starts a WMI read in the background unless one is running or the cached answer is
 // younger than a minute. Returns at once.
@@ -15,9 +15,9 @@ void StartDynamicRangeRead();
 
 // The cached answer (found = false until WMI has answered, or when it gave nothing),
 // after starting a read when one is due. Never waits.
-win_limits::DynamicRange CachedDynamicRange();
+win32_backend::DynamicRange CachedDynamicRange();
 
-}  // namespace win
+}  // namespace win32_backend
 }  // namespace tcpstate
 
 #endif  // TCPSTATE_WIN_DYNAMIC_RANGE_H_

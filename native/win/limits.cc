@@ -1,7 +1,7 @@
 #include "limits.h"
 
 namespace tcpstate {
-namespace win_limits {
+namespace win32_backend {
 
 namespace {
 
@@ -42,7 +42,7 @@ bool ValidRange(uint32_t start, uint32_t count) {
   return start >= 1 && start <= 65535 && count >= 1 && count <= 65536 - start;
 }
 
-void ApplyDynamicRange(const DynamicRange& range, PortSettings* out) {
+void ApplyDynamicRange(const DynamicRange& range, EphemeralRange* out) {
   bool valid = range.found && ValidRange(range.start, range.count);
   uint32_t start = valid ? range.start : kDefaultDynamicStart;
   uint32_t count = valid ? range.count : kDefaultDynamicCount;
@@ -62,5 +62,5 @@ void ApplyDynamicRange(const DynamicRange& range, PortSettings* out) {
   out->values.push_back(countValue);
 }
 
-}  // namespace win_limits
+}  // namespace win32_backend
 }  // namespace tcpstate

@@ -6,10 +6,10 @@
 
 #include <cstdint>
 
-#include "../table.h"
+#include "../results.h"
 
 namespace tcpstate {
-namespace win_limits {
+namespace win32_backend {
 
 // The Vista+ default dynamic port range, 49152-65535.
 constexpr uint32_t kDefaultDynamicStart = 49152;
@@ -49,9 +49,9 @@ bool ValidRange(uint32_t start, uint32_t count);
 // nothing usable), and adds the values DynamicPortRangeStartPort and
 // DynamicPortRangeNumberOfPorts as WMI gave them (source "wmi"; rejected "out-of-range"
 // when they make no valid range; absent when WMI gave nothing).
-void ApplyDynamicRange(const DynamicRange& range, PortSettings* out);
+void ApplyDynamicRange(const DynamicRange& range, EphemeralRange* out);
 
-}  // namespace win_limits
+}  // namespace win32_backend
 }  // namespace tcpstate
 
 #endif  // TCPSTATE_WIN_LIMITS_H_

@@ -7,7 +7,7 @@
 #include "../filter.h"
 
 namespace tcpstate {
-namespace win_rows {
+namespace win32_backend {
 
 namespace {
 
@@ -26,7 +26,7 @@ const char* FamilyName(uint8_t family) { return family == kIPv6 ? "AF_INET6" : "
 
 size_t RowSize(uint8_t family) { return family == kIPv6 ? kRow6Size : kRow4Size; }
 
-bool ParseRow(const uint8_t* row, uint8_t family, SocketRecord* out) {
+void ParseRow(const uint8_t* row, uint8_t family, SocketRecord* out) {
   *out = SocketRecord();
   out->family = family;
   uint32_t state;
@@ -45,13 +45,12 @@ bool ParseRow(const uint8_t* row, uint8_t family, SocketRecord* out) {
     state = LittleEndian32(row + kRow4State);
     out->pid = LittleEndian32(row + kRow4Pid);
   }
-  if (state < kFirstState || state > kLastState) return false;
-  out->state = static_cast<uint8_t>(state);
-  return true;
+  // A MIB_TCP_STATE newer than kLastState is kept for the facade to count as unknown.
+  out->state = state < kRawStates ? static_cast<uint8_t>(state) : kOutOfRangeState;
 }
 
-SysError Walk(const uint8_t* data, size_t size, uint8_t family, const Query& query,
-              RecordSink* sink) {
+SysError WalkRows(const uint8_t* data, size_t size, uint8_t family, const Query& query,
+                  RecordSink* sink) {
   if (size < kCountSize) {
     return MakeError(kProtocolError, 0, "GetExtendedTcpTable",
                      std::string("GetExtendedTcpTable(") + FamilyName(family) +
@@ -68,15 +67,11 @@ SysError Walk(const uint8_t* data, size_t size, uint8_t family, const Query& que
   SocketRecord record;
   const uint8_t* row = data + kCountSize;
   for (uint32_t i = 0; i < count; i++, row += rowSize) {
-    if (!ParseRow(row, family, &record)) {
-      return MakeError(kProtocolError, 0, "GetExtendedTcpTable",
-                       std::string("GetExtendedTcpTable(") + FamilyName(family) + ") row " +
-                           std::to_string(i) + " has no valid MIB_TCP_STATE");
-    }
+    ParseRow(row, family, &record);
     if (Matches(query, record)) sink->Add(record);
   }
   return SysError();
 }
 
-}  // namespace win_rows
+}  // namespace win32_backend
 }  // namespace tcpstate

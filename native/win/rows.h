@@ -7,10 +7,12 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "../table.h"
+#include "../errors.h"
+#include "../query.h"
+#include "../records.h"
 
 namespace tcpstate {
-namespace win_rows {
+namespace win32_backend {
 
 // MIB_TCPTABLE_OWNER_PID / MIB_TCP6TABLE_OWNER_PID: a DWORD entry count, then the rows.
 constexpr size_t kCountSize = 4;
@@ -43,17 +45,18 @@ size_t RowSize(uint8_t family);
 
 // Reads one row of `family` from `row` (RowSize(family) bytes). Addresses are copied
 // in network order; a port is the low 16 bits of its DWORD, in network order (the
-// upper bits are not defined); state and PID are little-endian DWORDs. Returns false
-// when the state is not a MIB_TCP_STATE.
-bool ParseRow(const uint8_t* row, uint8_t family, SocketRecord* out);
+// upper bits are not defined); state and PID are little-endian DWORDs. A state of 0 or
+// kRawStates and up is recorded as kOutOfRangeState; others, known or not, as they are.
+void ParseRow(const uint8_t* row, uint8_t family, SocketRecord* out);
 
 // Walks a table of `family` in data[0, size): passes each row that matches the query to
 // `sink`. Never reads past `size`. Fails with TCPSTATE_PROTOCOL_ERROR when the entry
-// count does not fit in `size` or a row's state is not a MIB_TCP_STATE.
-SysError Walk(const uint8_t* data, size_t size, uint8_t family, const Query& query,
-              RecordSink* sink);
+// count does not fit in `size`. A row in a state newer than kLastState is passed on
+// (the facade counts it as unknown), never a reason to fail the read.
+SysError WalkRows(const uint8_t* data, size_t size, uint8_t family, const Query& query,
+                  RecordSink* sink);
 
-}  // namespace win_rows
+}  // namespace win32_backend
 }  // namespace tcpstate
 
 #endif  // TCPSTATE_WIN_ROWS_H_

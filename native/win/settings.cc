@@ -7,8 +7,7 @@
 
 #include <new>
 
-#include "../errors.h"
-#include "../table.h"
+#include "../backend.h"
 #include "dynamic_range.h"
 #include "limits.h"
 
@@ -16,7 +15,7 @@ namespace tcpstate {
 
 namespace {
 
-using win_limits::RegRead;
+using win32_backend::RegRead;
 
 constexpr const wchar_t* kParameters = L"SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters";
 
@@ -66,16 +65,16 @@ struct RegistryValue {
 };
 
 constexpr RegistryValue kValues[] = {
-    {"MaxUserPort", L"MaxUserPort", win_limits::kMaxUserPortMin, win_limits::kMaxUserPortMax},
-    {"TcpTimedWaitDelay", L"TcpTimedWaitDelay", win_limits::kTcpTimedWaitDelayMin,
-     win_limits::kTcpTimedWaitDelayMax},
+    {"MaxUserPort", L"MaxUserPort", win32_backend::kMaxUserPortMin, win32_backend::kMaxUserPortMax},
+    {"TcpTimedWaitDelay", L"TcpTimedWaitDelay", win32_backend::kTcpTimedWaitDelayMin,
+     win32_backend::kTcpTimedWaitDelayMax},
 };
 
 }  // namespace
 
-SysError ReadPortSettings(PortSettings* out) {
+SysError ReadEphemeralRange(EphemeralRange* out) {
   try {
-    win_limits::ApplyDynamicRange(win::CachedDynamicRange(), out);
+    win32_backend::ApplyDynamicRange(win32_backend::CachedDynamicRange(), out);
     RegistryKey key;
     LSTATUS opened = key.Open(HKEY_LOCAL_MACHINE, kParameters);
     for (const RegistryValue& entry : kValues) {
@@ -86,7 +85,7 @@ SysError ReadPortSettings(PortSettings* out) {
       } else if (opened == ERROR_FILE_NOT_FOUND) {
         read = RegRead::kAbsent;
       }
-      out->values.push_back(win_limits::JudgeDword(entry.name, read, value, entry.min, entry.max));
+      out->values.push_back(win32_backend::JudgeDword(entry.name, read, value, entry.min, entry.max));
     }
     return SysError();
   } catch (const std::bad_alloc&) {

@@ -153,7 +153,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   MakeRange(&in, &query.remotePort);
   MakeAddress(&in, &query.localAddress);
   MakeAddress(&in, &query.remoteAddress);
-  std::vector<uint8_t> program = linux_diag::BuildBytecode(query);
+  std::vector<uint8_t> program = linux_backend::BuildBytecode(query);
   if (!Audit(program)) __builtin_trap();
 
   SocketRecord socket;

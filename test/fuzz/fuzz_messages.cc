@@ -9,7 +9,7 @@
 #include "../../native/linux/messages.h"
 
 using namespace tcpstate;
-using namespace tcpstate::linux_diag;
+using namespace tcpstate::linux_backend;
 
 namespace {
 

@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint8_t family = (data[0] & 1) ? kIPv4 : kIPv6;
   std::vector<char> line(data + 1, data + size);
   SocketRecord row;
-  if (procfs::ParseLine(line.data(), line.size(), family, 100, &row)) {
+  if (linux_backend::ParseProcfsLine(line.data(), line.size(), family, 100, &row)) {
     if (row.family != family || row.state == 0 || row.state >= kRawStates) __builtin_trap();
   }
   return 0;

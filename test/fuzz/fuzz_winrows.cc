@@ -23,8 +23,7 @@ class Check : public RecordSink {
  public:
   Check(const Query& query, uint8_t family) : query_(query), family_(family) {}
   void Add(const SocketRecord& row) override {
-    if (row.family != family_ || row.state < win_rows::kFirstState ||
-        row.state > win_rows::kLastState || !Matches(query_, row)) {
+    if (row.family != family_ || row.state >= kRawStates || !Matches(query_, row)) {
       __builtin_trap();
     }
     count++;
@@ -71,17 +70,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t* table = data + kHeader;
   size_t length = size - kHeader;
   Check sink(query, family);
-  SysError error = win_rows::Walk(table, length, family, query, &sink);
+  SysError error = win32_backend::WalkRows(table, length, family, query, &sink);
   if (!error.ok()) return 0;
   // The walk succeeded: count the matching rows independently.
   uint32_t count = static_cast<uint32_t>(table[0]) | static_cast<uint32_t>(table[1]) << 8 |
                    static_cast<uint32_t>(table[2]) << 16 | static_cast<uint32_t>(table[3]) << 24;
-  size_t rowSize = win_rows::RowSize(family);
+  size_t rowSize = win32_backend::RowSize(family);
   if (4 + static_cast<uint64_t>(count) * rowSize > length) __builtin_trap();
   uint64_t expected = 0;
   SocketRecord row;
   for (uint32_t i = 0; i < count; i++) {
-    if (!win_rows::ParseRow(table + 4 + i * rowSize, family, &row)) __builtin_trap();
+    win32_backend::ParseRow(table + 4 + i * rowSize, family, &row);
     if (Matches(query, row)) expected++;
   }
   if (expected != sink.count) __builtin_trap();

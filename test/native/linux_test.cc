@@ -20,7 +20,7 @@
 #include "../../native/ports.h"
 
 using namespace tcpstate;
-using namespace tcpstate::linux_diag;
+using namespace tcpstate::linux_backend;
 
 static int failures = 0;
 

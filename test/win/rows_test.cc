@@ -10,8 +10,7 @@
 #include "../../native/win/rows.h"
 
 using namespace tcpstate;
-using namespace tcpstate::win_rows;
-using namespace tcpstate::win_limits;
+using namespace tcpstate::win32_backend;
 
 static int failures = 0;
 
@@ -93,7 +92,7 @@ Query AllStates() {
 
 size_t Count(uint8_t family, const std::vector<uint8_t>& table, const Query& query, bool* ok) {
   Collect sink;
-  SysError error = Walk(table.data(), table.size(), family, query, &sink);
+  SysError error = WalkRows(table.data(), table.size(), family, query, &sink);
   *ok = error.ok();
   return sink.rows.size();
 }
@@ -110,7 +109,7 @@ void Rows() {
   };
   std::vector<uint8_t> table = Table(kIPv4, rows4);
   Collect sink;
-  SysError error = Walk(table.data(), table.size(), kIPv4, AllStates(), &sink);
+  SysError error = WalkRows(table.data(), table.size(), kIPv4, AllStates(), &sink);
   Check(error.ok() && sink.rows.size() == 4, "IPv4: every row of a table read");
   const SocketRecord& e = sink.rows[1];
   Check(e.family == kIPv4 && e.state == kEstab && e.localPort == 50001 && e.remotePort == 4001 &&
@@ -128,7 +127,7 @@ void Rows() {
       {kTimeWait, kLoopback6, 50200, kLoopback6, 6001, 0},
   };
   table = Table(kIPv6, rows6, 13);
-  error = Walk(table.data(), table.size(), kIPv6, AllStates(), &sink);
+  error = WalkRows(table.data(), table.size(), kIPv6, AllStates(), &sink);
   Check(error.ok() && sink.rows.size() == 7, "IPv6: rows added after the IPv4 ones, slack after them ignored");
   const SocketRecord& m = sink.rows[5];
   Check(m.family == kIPv6 && m.state == kEstab && m.localPort == 7001 && m.remotePort == 50100 &&
@@ -148,7 +147,7 @@ void Malformed() {
   std::vector<uint8_t> table = Table(kIPv4, {{kEstab, kLoopback4, 1, kLoopback4, 2, 0}});
   std::vector<uint8_t> cut(table.begin(), table.end() - 1);
   Collect sink;
-  SysError error = Walk(cut.data(), cut.size(), kIPv4, AllStates(), &sink);
+  SysError error = WalkRows(cut.data(), cut.size(), kIPv4, AllStates(), &sink);
   Check(!error.ok() && error.code == kProtocolError && error.syscall == "GetExtendedTcpTable" &&
             sink.rows.empty(),
         "a count that does not fit the buffer is a protocol error, never rows read past it");
@@ -159,10 +158,19 @@ void Malformed() {
   PutLe32(&huge, 0, 0xFFFFFFFFu);
   Count(kIPv6, huge, AllStates(), &ok);
   Check(!ok, "a count of 2^32-1 does not overflow the size check");
-  for (uint32_t state : {0u, 13u, 16u, 0x10005u}) {
-    std::vector<uint8_t> bad = Table(kIPv4, {{state, kLoopback4, 1, kLoopback4, 2, 0}});
-    Count(kIPv4, bad, AllStates(), &ok);
-    Check(!ok, "state " + std::to_string(state) + " is no MIB_TCP_STATE");
+  // A state no MIB_TCP_STATE names yet never fails the read: it is kept as it is when a
+  // mask can name it, else in kOutOfRangeState, for the facade to count as unknown.
+  Query everyState;
+  everyState.states = 0xffffffffu;
+  for (uint32_t state : {0u, 13u, 16u, 31u, 32u, 0x10005u}) {
+    std::vector<uint8_t> future = Table(kIPv4, {{state, kLoopback4, 1, kLoopback4, 2, 0}});
+    Collect sink;
+    SysError walked = WalkRows(future.data(), future.size(), kIPv4, everyState, &sink);
+    uint8_t expected = state < kRawStates ? static_cast<uint8_t>(state) : kOutOfRangeState;
+    Check(walked.ok() && sink.rows.size() == 1 && sink.rows[0].state == expected,
+          "state " + std::to_string(state) + " is kept as raw state " + std::to_string(expected));
+    Check(Count(kIPv4, future, AllStates(), &ok) == 0 && ok,
+          "state " + std::to_string(state) + " matches no named state");
   }
 }
 
@@ -261,7 +269,7 @@ void Dynamic() {
       {{true, 70000, 1}, 49152, 65535, "default", "out-of-range"},
   };
   for (const Case& c : cases) {
-    PortSettings settings;
+    EphemeralRange settings;
     ApplyDynamicRange(c.range, &settings);
     bool ok = settings.low == c.low && settings.high == c.high && settings.rangeSource == c.source &&
               settings.values.size() == 2 && settings.values[0].name == "DynamicPortRangeStartPort" &&

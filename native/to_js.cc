@@ -1,4 +1,5 @@
-#include "convert.h"
+// C++ -> JS: results and failures as the objects lib/binding.ts describes. Main thread only.
+#include "to_js.h"
 
 #ifdef _WIN32
 #include <winsock2.h>
@@ -15,73 +16,6 @@
 namespace tcpstate {
 
 namespace {
-
-[[noreturn]] void ThrowType(const Napi::Env& env, const std::string& what) {
-  Napi::TypeError error = Napi::TypeError::New(env, "tcpstate native query: " + what);
-  error.Set("code", Napi::String::New(env, "ERR_INVALID_ARG_TYPE"));
-  throw error;
-}
-
-uint32_t ToUint(const Napi::Env& env, const Napi::Value& value, const char* name, double max) {
-  if (!value.IsNumber()) ThrowType(env, std::string(name) + " must be a number");
-  double d = value.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0 && d <= max) || d != static_cast<double>(static_cast<uint32_t>(d))) {
-    ThrowType(env, std::string(name) + " is out of range");
-  }
-  return static_cast<uint32_t>(d);
-}
-
-PortRange ParsePorts(const Napi::Env& env, const Napi::Object& query, const char* name) {
-  PortRange range;
-  Napi::Value value = query.Get(name);
-  if (value.IsUndefined()) return range;
-  if (!value.IsArray() || value.As<Napi::Array>().Length() != 2) {
-    ThrowType(env, std::string(name) + " must be [min, max]");
-  }
-  Napi::Array pair = value.As<Napi::Array>();
-  range.set = true;
-  range.min = static_cast<uint16_t>(ToUint(env, pair.Get(0u), name, 65535));
-  range.max = static_cast<uint16_t>(ToUint(env, pair.Get(1u), name, 65535));
-  if (range.min > range.max) ThrowType(env, std::string(name) + " has min > max");
-  return range;
-}
-
-AddressFilter ParseAddress(const Napi::Env& env, const Napi::Object& query, const char* name) {
-  AddressFilter filter;
-  Napi::Value value = query.Get(name);
-  if (value.IsUndefined()) return filter;
-  if (!value.IsObject()) ThrowType(env, std::string(name) + " must be { address, prefix }");
-  Napi::Object object = value.As<Napi::Object>();
-  Napi::Value address = object.Get("address");
-  if (!address.IsString()) ThrowType(env, std::string(name) + ".address must be a string");
-  std::string text = address.As<Napi::String>().Utf8Value();
-  uint32_t prefix = ToUint(env, object.Get("prefix"), name, 128);
-
-  if (inet_pton(AF_INET, text.c_str(), filter.bytes) == 1) {
-    filter.family = kIPv4;
-  } else if (inet_pton(AF_INET6, text.c_str(), filter.bytes) == 1) {
-    filter.family = kIPv6;
-    static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (prefix >= 96 && std::memcmp(filter.bytes, kMapped, sizeof(kMapped)) == 0) {
-      // An IPv4-mapped filter is an IPv4 filter: it then matches IPv4 sockets too.
-      std::memmove(filter.bytes, filter.bytes + 12, 4);
-      std::memset(filter.bytes + 4, 0, 12);
-      filter.family = kIPv4;
-      prefix -= 96;
-    }
-  } else {
-    ThrowType(env, std::string(name) + ".address is not an IP address");
-  }
-  uint32_t bits = filter.family == kIPv6 ? 128 : 32;
-  if (prefix > bits) ThrowType(env, std::string(name) + ".prefix is too long");
-  // Clear host bits, so that 10.1.2.3/8 means 10.0.0.0/8.
-  for (uint32_t bit = prefix; bit < bits; bit++) {
-    filter.bytes[bit / 8] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
-  }
-  filter.prefix = static_cast<uint8_t>(prefix);
-  filter.set = true;
-  return filter;
-}
 
 Napi::Object InfoToJs(const Napi::Env& env, const ReadInfo& info) {
   Napi::Object object = Napi::Object::New(env);
@@ -155,64 +89,17 @@ class AddressTable {
 
 }  // namespace
 
-Query ParseQuery(const Napi::Env& env, const Napi::Value& value) {
-  if (!value.IsObject()) ThrowType(env, "query must be an object");
-  Napi::Object object = value.As<Napi::Object>();
-  Query query;
-  Napi::Value netns = object.Get("netns");
-  if (!netns.IsUndefined()) {
-    if (!netns.IsString()) ThrowType(env, "netns must be a string");
-    query.netns = netns.As<Napi::String>().Utf8Value();
-    if (query.netns.empty() || query.netns.find('\0') != std::string::npos) {
-      ThrowType(env, "netns must be a non-empty path");
-    }
-  }
-  Napi::Value source = object.Get("source");
-  if (!source.IsUndefined()) {
-    std::string name = source.IsString() ? source.As<Napi::String>().Utf8Value() : "";
-    if (name == "netlink") {
-      query.source = Source::kNetlink;
-    } else if (name == "procfs") {
-      query.source = Source::kProcfs;
-    } else if (name != "auto") {
-      ThrowType(env, "source must be 'auto', 'netlink' or 'procfs'");
-    }
-  }
-  query.ipv4 = object.Get("ipv4").ToBoolean();
-  query.ipv6 = object.Get("ipv6").ToBoolean();
-  query.states = ToUint(env, object.Get("states"), "states", 4294967295.0);
-  query.localPort = ParsePorts(env, object, "localPort");
-  query.remotePort = ParsePorts(env, object, "remotePort");
-  query.localAddress = ParseAddress(env, object, "localAddress");
-  query.remoteAddress = ParseAddress(env, object, "remoteAddress");
-  return query;
-}
-
-PressureQuery ParsePressureQuery(const Napi::Env& env, const Napi::Value& value) {
-  if (!value.IsObject()) ThrowType(env, "pressure request must be an object");
-  Napi::Object object = value.As<Napi::Object>();
-  PressureQuery request;
-  request.filter = ParseQuery(env, object.Get("query"));
-  request.listenStates = ToUint(env, object.Get("listenStates"), "listenStates", 4294967295.0);
-  request.timeWaitState =
-      static_cast<uint8_t>(ToUint(env, object.Get("timeWaitState"), "timeWaitState", kRawStates - 1));
-  request.establishedState = static_cast<uint8_t>(
-      ToUint(env, object.Get("establishedState"), "establishedState", kRawStates - 1));
-  request.top = ToUint(env, object.Get("top"), "top", 1e6);
-  return request;
-}
-
-Napi::Value PortSettingsToJs(const Napi::Env& env, const PortSettings& settings) {
-  Napi::Object object = InfoToJs(env, settings.info);
-  object.Set("low", Napi::Number::New(env, settings.low));
-  object.Set("high", Napi::Number::New(env, settings.high));
-  object.Set("rangeSource", Napi::String::New(env, settings.rangeSource));
-  object.Set("reservedList", settings.reservedPresent
-                                 ? Napi::Value(Napi::String::New(env, settings.reservedList))
+Napi::Value EphemeralRangeToJs(const Napi::Env& env, const EphemeralRange& range) {
+  Napi::Object object = InfoToJs(env, range.info);
+  object.Set("low", Napi::Number::New(env, range.low));
+  object.Set("high", Napi::Number::New(env, range.high));
+  object.Set("rangeSource", Napi::String::New(env, range.rangeSource));
+  object.Set("reservedList", range.reservedPresent
+                                 ? Napi::Value(Napi::String::New(env, range.reservedList))
                                  : env.Null());
-  object.Set("reservedInRange", Napi::Number::New(env, settings.reservedInRange));
+  object.Set("reservedInRange", Napi::Number::New(env, range.reservedInRange));
   Napi::Object values = Napi::Object::New(env);
-  for (const NamedValue& value : settings.values) {
+  for (const NamedValue& value : range.values) {
     Napi::Object entry = Napi::Object::New(env);
     entry.Set("value", value.present ? Napi::Value(Napi::Number::New(env, value.value)) : env.Null());
     entry.Set("source", value.present ? Napi::Value(Napi::String::New(env, value.source)) : env.Null());
@@ -225,7 +112,7 @@ Napi::Value PortSettingsToJs(const Napi::Env& env, const PortSettings& settings)
 
 Napi::Value PressureToJs(const Napi::Env& env, const Pressure& pressure) {
   Napi::Object object = InfoToJs(env, pressure.info);
-  object.Set("settings", PortSettingsToJs(env, pressure.settings));
+  object.Set("range", EphemeralRangeToJs(env, pressure.range));
   object.Set("timeWait", Napi::Number::New(env, pressure.timeWait));
   object.Set("clientSideTimeWait", Napi::Number::New(env, pressure.clientSideTimeWait));
   object.Set("serverSideTimeWait", Napi::Number::New(env, pressure.serverSideTimeWait));
@@ -234,9 +121,9 @@ Napi::Value PressureToJs(const Napi::Env& env, const Pressure& pressure) {
   object.Set("minTimerMs", Napi::Number::New(env, pressure.minTimerMs));
   object.Set("destinationCount",
              Napi::Number::New(env, static_cast<double>(pressure.destinationCount)));
-  Napi::Array top = Napi::Array::New(env, pressure.top.size());
-  for (size_t i = 0; i < pressure.top.size(); i++) {
-    const DestinationStats& d = pressure.top[i];
+  Napi::Array destinations = Napi::Array::New(env, pressure.destinations.size());
+  for (size_t i = 0; i < pressure.destinations.size(); i++) {
+    const DestinationStats& d = pressure.destinations[i];
     Napi::Object entry = Napi::Object::New(env);
     entry.Set("family", Napi::Number::New(env, d.family));
     entry.Set("localAddress", Napi::String::New(env, FormatAddress(d.family, d.localAddress)));
@@ -248,24 +135,24 @@ Napi::Value PressureToJs(const Napi::Env& env, const Pressure& pressure) {
     entry.Set("other", Napi::Number::New(env, d.other));
     entry.Set("timedTimeWait", Napi::Number::New(env, d.timedTimeWait));
     entry.Set("minTimerMs", Napi::Number::New(env, d.minTimerMs));
-    top.Set(static_cast<uint32_t>(i), entry);
+    destinations.Set(static_cast<uint32_t>(i), entry);
   }
-  object.Set("destinations", top);
+  object.Set("destinations", destinations);
   return object;
 }
 
-Napi::Value CountsToJs(const Napi::Env& env, const Counts& counts) {
-  Napi::Object object = InfoToJs(env, counts.info);
+Napi::Value SnapshotToJs(const Napi::Env& env, const Snapshot& snapshot) {
+  Napi::Object object = InfoToJs(env, snapshot.info);
   Napi::Uint32Array ipv4 = Napi::Uint32Array::New(env, kRawStates);
   Napi::Uint32Array ipv6 = Napi::Uint32Array::New(env, kRawStates);
-  std::memcpy(ipv4.Data(), counts.ipv4, sizeof(counts.ipv4));
-  std::memcpy(ipv6.Data(), counts.ipv6, sizeof(counts.ipv6));
+  std::memcpy(ipv4.Data(), snapshot.ipv4, sizeof(snapshot.ipv4));
+  std::memcpy(ipv6.Data(), snapshot.ipv6, sizeof(snapshot.ipv6));
   object.Set("ipv4", ipv4);
   object.Set("ipv6", ipv6);
   return object;
 }
 
-Napi::Value TableToJs(const Napi::Env& env, const SocketTable& table) {
+Napi::Value SocketTableToJs(const Napi::Env& env, const SocketTable& table) {
   const std::vector<SocketRecord>& rows = table.rows;
   size_t count = rows.size();
   Napi::Object object = InfoToJs(env, table.info);

@@ -1,8 +1,7 @@
 // Socket rows, built on the backend's ReadEach the same way for every OS.
 #include <new>
 
-#include "errors.h"
-#include "table.h"
+#include "backend.h"
 
 namespace tcpstate {
 

@@ -1,0 +1,75 @@
+// What each tcpstate metric is: name, type, unit, labels and help. The one definition
+// behind `tcpstate serve`, the prom-client collector and the OpenTelemetry gauges.
+import type { WarningCode } from '../types';
+
+export type MetricType = 'gauge' | 'counter';
+
+export interface MetricDefinition {
+  /** Prometheus-style name, `tcpstate_` prefix, unit in the name. */
+  name: string;
+  help: string;
+  type: MetricType;
+  /** Unit for OpenTelemetry (UCUM), when the metric has one. */
+  unit?: string;
+  /** Label names every sample of the metric carries, in order. */
+  labels: readonly string[];
+}
+
+export interface MetricSample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+export interface MetricFamily extends MetricDefinition {
+  samples: MetricSample[];
+}
+
+const DESTINATION_LABELS = ['local', 'remote', 'remote_port'] as const;
+
+/** Every metric, in the order they are exposed. */
+export const METRICS: readonly MetricDefinition[] = [
+  { name: 'tcpstate_sockets', type: 'gauge', labels: ['state', 'family'],
+    help: 'TCP sockets by state and address family.' },
+  { name: 'tcpstate_time_wait_sockets', type: 'gauge', labels: ['side'],
+    help: 'TIME_WAIT sockets by the side that closed first: client (local port in the ephemeral range), server (local port is a listening port) or other.' },
+  { name: 'tcpstate_ephemeral_ports', type: 'gauge', labels: ['kind'],
+    help: 'Ports of the ephemeral range: size of the range, reserved ports in it, and available = size - reserved.' },
+  { name: 'tcpstate_time_wait_seconds', type: 'gauge', unit: 's', labels: [],
+    help: 'How long a closed connection holds its local port in TIME_WAIT.' },
+  { name: 'tcpstate_max_connect_rate_per_second', type: 'gauge', unit: '1/s', labels: [],
+    help: 'New connections per second one destination sustains without TIME_WAIT reuse: available ports / TIME_WAIT seconds.' },
+  { name: 'tcpstate_close_rate_per_second', type: 'gauge', unit: '1/s', labels: [],
+    help: 'Connections closed per second on the host, measured from the TIME_WAIT timers.' },
+  { name: 'tcpstate_destinations', type: 'gauge', labels: [],
+    help: 'Distinct destinations (local address, remote address, remote port) in the table.' },
+  { name: 'tcpstate_destination_ports_in_use', type: 'gauge', labels: DESTINATION_LABELS,
+    help: 'Ephemeral ports in use toward a destination, in any state; only the busiest destinations.' },
+  { name: 'tcpstate_destination_utilization_ratio', type: 'gauge', unit: '1', labels: DESTINATION_LABELS,
+    help: 'Ports in use toward a destination / available ephemeral ports; at 1 connect() to it fails with EADDRNOTAVAIL.' },
+  { name: 'tcpstate_destination_close_rate_per_second', type: 'gauge', unit: '1/s', labels: DESTINATION_LABELS,
+    help: 'Connections to a destination closed per second, measured from the TIME_WAIT timers.' },
+  { name: 'tcpstate_warnings', type: 'gauge', labels: ['code'],
+    help: 'Active warnings by code (see the tcpstate README), 0 when a code does not apply.' },
+  { name: 'tcpstate_read_duration_seconds', type: 'gauge', unit: 's', labels: [],
+    help: 'How long the last read of the socket table took, failed or not.' },
+  { name: 'tcpstate_read_errors_total', type: 'counter', labels: [],
+    help: 'Reads of the socket table that failed.' },
+];
+
+/** Every warning code, in the order the `tcpstate_warnings` metric lists them. */
+export const WARNING_CODES: Record<WarningCode, true> = {
+  DESTINATION_PORTS_HIGH: true,
+  CLOSE_RATE_ABOVE_LIMIT: true,
+  TIME_WAIT_BUCKETS_FULL: true,
+  RANGE_NARROWER_THAN_DEFAULT: true,
+  RESERVED_PORTS_IN_RANGE: true,
+  MAX_USER_PORT_LIMITS_RANGE: true,
+};
+
+/** What the prom-client and OpenTelemetry integrations return. */
+export interface MetricsRegistration {
+  /** The names of the metrics registered. */
+  readonly names: readonly string[];
+  /** Removes the metrics (prom-client) or the callback (OpenTelemetry) again. */
+  unregister(): void;
+}

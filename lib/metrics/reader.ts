@@ -1,0 +1,74 @@
+// A caching reader of the metrics: one table read per scrape, shared by concurrent asks.
+import { TcpStateError, pressureAsync, snapshotAsync } from '../index';
+import { parseMetricsOptions } from '../options';
+import type { MetricFamily } from './definitions';
+import { metricFamilies, type MetricsInput } from './samples';
+
+export interface MetricsOptions {
+  /** How many of the busiest destinations get per-destination series. Default 10. */
+  top?: number;
+  /** A read younger than this is reused instead of reading again, in ms. Default 0. */
+  minIntervalMs?: number;
+  /** Read in this network namespace (a path such as /var/run/netns/NAME). Default: the caller's. */
+  netns?: string;
+}
+
+export interface MetricsReader {
+  /** The metric families from a fresh read, or from the last one if it is younger than `minIntervalMs`. Never rejects for a failed read. */
+  read(): Promise<MetricFamily[]>;
+  /** Failed reads so far. */
+  readonly errors: number;
+  /** The error of the last read, or null if it succeeded. */
+  readonly lastError: TcpStateError | null;
+}
+
+/**
+ * A reader of the metrics: each read is one snapshot and one pressure() of the table,
+ * run together on the thread pool. Reads asked for while one runs share it, so the
+ * several metrics of one scrape cost one read.
+ */
+export function createMetricsReader(options?: MetricsOptions): MetricsReader {
+  const { top, minIntervalMs, netns } = parseMetricsOptions(options);
+  const where = netns === undefined ? {} : { netns };
+  let errors = 0;
+  let lastError: TcpStateError | null = null;
+  let inflight: Promise<MetricFamily[]> | null = null;
+  let last: { at: number; families: MetricFamily[] } | null = null;
+
+  async function readOnce(): Promise<MetricFamily[]> {
+    const started = performance.now();
+    let table: MetricsInput['table'] = null;
+    try {
+      const [snapshot, pressure] = await Promise.all([snapshotAsync(where), pressureAsync({ top, ...where })]);
+      table = { snapshot, pressure };
+      lastError = null;
+    } catch (error) {
+      if (!(error instanceof TcpStateError)) throw error;
+      errors++;
+      lastError = error;
+    }
+    const families = metricFamilies({ table, durationSeconds: (performance.now() - started) / 1000, errors });
+    last = { at: performance.now(), families };
+    return families;
+  }
+
+  return {
+    read() {
+      if (inflight) return inflight;
+      if (last && minIntervalMs > 0 && performance.now() - last.at < minIntervalMs) {
+        return Promise.resolve(last.families);
+      }
+      inflight = readOnce().finally(() => {
+        inflight = null;
+      });
+      return inflight;
+    },
+    get errors() {
+      return errors;
+    },
+    get lastError() {
+      return lastError;
+    },
+  };
+}
+

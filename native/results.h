@@ -1,0 +1,81 @@
+// What the reads return: one struct per public call (snapshot, sockets,
+// ephemeralRange, pressure), each with the ReadInfo of its read.
+#ifndef TCPSTATE_RESULTS_H_
+#define TCPSTATE_RESULTS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "records.h"
+
+namespace tcpstate {
+
+// snapshot(): sockets per raw state and family.
+struct Snapshot {
+  ReadInfo info;
+  uint32_t ipv4[kRawStates] = {};
+  uint32_t ipv6[kRawStates] = {};
+};
+
+// sockets(): every matching row.
+struct SocketTable {
+  ReadInfo info;
+  uint32_t fields = 0;  // Field bits this backend fills
+  std::vector<SocketRecord> rows;
+};
+
+// One raw setting that bounds the ephemeral ports, as read, with where it came from.
+struct NamedValue {
+  std::string name;    // the OS's own name (sysctl or registry value)
+  bool present = false;
+  double value = 0;
+  std::string source;  // "sysctl", "registry", "wmi", "default"
+  // Why a value the OS holds is not to be used ("wrong-type", "out-of-range",
+  // "unreadable"); empty when it is usable or absent. `value` keeps an out-of-range number.
+  std::string rejected;
+};
+
+// ephemeralRange(): the range and the settings around it.
+struct EphemeralRange {
+  ReadInfo info;
+  uint16_t low = 0;
+  uint16_t high = 0;
+  std::string rangeSource;       // where low/high came from
+  bool reservedPresent = false;  // whether the OS has a reserved-ports list at all
+  std::string reservedList;      // that list as the OS gives it (Linux ip_local_reserved_ports)
+  uint32_t reservedInRange = 0;  // distinct reserved ports inside [low, high]
+  std::vector<NamedValue> values;
+};
+
+// Traffic to one destination: (local address, remote address, remote port).
+struct DestinationStats {
+  uint8_t family = 0;  // IPv4-mapped IPv6 sockets are folded into kIPv4
+  uint8_t localAddress[16] = {};
+  uint8_t remoteAddress[16] = {};
+  uint16_t remotePort = 0;
+  uint32_t portsInUse = 0;   // sockets whose local port is in the ephemeral range
+  uint32_t timeWait = 0;
+  uint32_t established = 0;
+  uint32_t other = 0;
+  uint32_t timedTimeWait = 0;  // TIME_WAIT sockets that report their timer
+  uint32_t minTimerMs = 0;     // the least time left among them (the oldest close)
+};
+
+// pressure(): ephemeral port use per destination.
+struct Pressure {
+  ReadInfo info;
+  EphemeralRange range;
+  uint32_t timeWait = 0;
+  uint32_t clientSideTimeWait = 0;  // local port in the ephemeral range
+  uint32_t serverSideTimeWait = 0;  // local port is a listening port
+  uint32_t otherTimeWait = 0;
+  uint32_t timedTimeWait = 0;
+  uint32_t minTimerMs = 0;
+  uint64_t destinationCount = 0;
+  std::vector<DestinationStats> destinations;  // the `top` busiest, busiest first
+};
+
+}  // namespace tcpstate
+
+#endif  // TCPSTATE_RESULTS_H_
