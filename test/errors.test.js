@@ -67,3 +67,18 @@ it('without a backend, require works and every call fails with TCPSTATE_UNSUPPOR
   assert.equal(result.badOption.code, 'ERR_INVALID_ARG_TYPE', 'options are still checked first');
   assert.ok(path.isAbsolute(addon));
 });
+
+it('the error codes and shared numbers of native/ and lib/ are one list (no drift)', () => {
+  const { native } = require('../dist/binding');
+  const { ERROR_CODES } = require('..');
+  const { MASK_STATES } = require('../dist/platform/table');
+  assert.deepEqual([...native.constants.errorCodes].sort(), [...ERROR_CODES].sort(),
+    'native/errors.h kErrorCodes and lib/errors.ts ERROR_CODES name the same codes');
+  assert.equal(new Set(native.constants.errorCodes).size, native.constants.errorCodes.length);
+  assert.equal(native.constants.rawStates, MASK_STATES, 'native/records.h kRawStates is the width of the state mask');
+  // The field bits are distinct single bits; the facade reads them from the addon.
+  const bits = Object.values(native.constants.fields);
+  assert.deepEqual(Object.keys(native.constants.fields), ['timer', 'uid', 'inode', 'queues', 'pid']);
+  assert.equal(bits.reduce((a, b) => a | b, 0), bits.reduce((a, b) => a + b, 0));
+  for (const bit of bits) assert.ok(bit > 0 && (bit & (bit - 1)) === 0, String(bit));
+});

@@ -221,7 +221,7 @@ describe('the Windows backend in node.exe under Wine', { skip, timeout: 300000 }
     }
   });
 
-  it('turns every GetExtendedTcpTable failure into a TcpStateError, after bounded retries', () => {
+  it('turns every GetExtendedTcpTable failure into a TcpStateError, after bounded retries; counts unknown states', () => {
     const steps = faultCalls();
     const map = probe(steps.flatMap((step) => step.calls), faultAddon);
     for (const step of steps) step.check(map);

@@ -1,5 +1,10 @@
 'use strict';
 // The addon is context-aware: it loads and reads inside worker_threads, several at once.
+// Runs without root, in the caller's own network namespace. Platform facts assumed:
+// - a listener on an ephemeral port of 127.0.0.1 is the only socket with that local port
+//   (nothing else on the host binds it while the test runs), so each read finds exactly it;
+// - a worker that terminate() stops exits with code 1 (Node's documented code);
+// - the row invariants of helpers/rows.js (FACTS there) hold on this platform.
 const { it } = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
