@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
 import { socketsAsync } from './index';
+import { DEFAULT_TOP, MAX_TOP } from './options';
 import { colorEnabled, createStyle } from './cli/format';
 import { runServe } from './cli/serve';
 import {
@@ -72,7 +73,7 @@ export function buildProgram(): Command {
       outputError: (text, write) => write(text.replace(/\s*\n(?=.)/g, ' ')),
     })
     .option('--json', 'print the summary as JSON')
-    .option('--top <n>', 'destinations to show', integer(0, 100000), 5)
+    .option('--top <n>', 'destinations to show', integer(0, MAX_TOP), 5)
     .option('--netns <path>', 'read in this network namespace, for every command: /var/run/netns/NAME, /proc/PID/ns/net')
     .addHelpText('after', `
 With no command: states with counts, the ephemeral range and the limits that bound it,
@@ -132,7 +133,7 @@ Examples:
     .description('serve /metrics in the Prometheus text format over HTTP, read fresh per scrape')
     .option('--port <port>', 'TCP port to listen on (0: any free port)', integer(0, 65535), 9464)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--top <n>', 'destinations with their own series', integer(0, 100000), 10)
+    .option('--top <n>', 'destinations with their own series', integer(0, MAX_TOP), DEFAULT_TOP)
     .option('--min-interval <duration>', 'scrapes closer together than this reuse the last read', parseDuration, 1000)
     .allowExcessArguments(false)
     .addHelpText('after', '\nStops cleanly (exit code 0) on SIGINT or SIGTERM. A failed read answers 200 with\n' +
