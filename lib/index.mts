@@ -5,6 +5,7 @@ export {
   ERROR_CODES,
   STATES,
   TcpStateError,
+  UNKNOWN_STATE,
   ephemeralRange,
   pressure,
   pressureAsync,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import tcpstateDefault, {
   snapshot, snapshotAsync, sockets, socketsAsync, ephemeralRange, pressure, pressureAsync, watch,
-  STATES, TcpStateError, ERROR_CODES,
+  STATES, TcpStateError, ERROR_CODES, UNKNOWN_STATE,
 } from 'tcpstate';
 
 const cjs = createRequire(import.meta.url)('tcpstate');
@@ -21,6 +21,8 @@ it('imports by name and by default, the same functions as require()', async () =
   assert.equal(watch, cjs.watch);
   assert.equal(STATES, cjs.STATES);
   assert.equal(ERROR_CODES, cjs.ERROR_CODES);
+  assert.equal(UNKNOWN_STATE, cjs.UNKNOWN_STATE);
+  assert.equal(UNKNOWN_STATE, 'UNKNOWN');
   assert.equal(tcpstateDefault.snapshot, snapshot);
   const result = await snapshotAsync({ states: ['LISTEN'] });
   assert.equal(result.total, result.states.LISTEN);
