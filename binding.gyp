@@ -35,6 +35,7 @@
             "native/linux/backend.cc",
             "native/linux/bytecode.cc",
             "native/linux/compat.cc",
+            "native/linux/counters.cc",
             "native/linux/files.cc",
             "native/linux/messages.cc",
             "native/linux/netlink.cc",

@@ -81,12 +81,38 @@ export interface NativeEphemeralRange extends NativeReadInfo {
   }>;
 }
 
+/** pressure(): the query, the raw states to tell apart, and timer thresholds in ms left on a TIME_WAIT timer. */
 export interface NativePressureRequest {
   query: NativeQuery;
   listenStates: number;
   timeWaitState: number;
   establishedState: number;
   top: number;
+  /** Timers at or above it closed within the last second. */
+  recentTimerMs: number;
+  /** Timers at or above it closed since the previous read (above the TIME_WAIT length: none asked). */
+  sinceTimerMs: number;
+  /** Timers at or below it expire soon: the horizon of the expiry rate. */
+  soonTimerMs: number;
+  /** The TIME_WAIT length timers count down from; timers at or below it less the reuse delay are past that delay. */
+  timeWaitMs: number;
+  /** The range setting (as the native range names it) that holds the reuse delay in ms, read with the table. */
+  reuseDelaySetting: string;
+  /** The reuse delay when that setting is absent. */
+  reuseDelayDefaultMs: number;
+}
+
+/** What the TIME_WAIT timers of some sockets tell, counted against the request's thresholds. */
+export interface NativeTimers {
+  timed: number;
+  /** The least time left (the oldest close); 0 without timers. */
+  minTimerMs: number;
+  recent: number;
+  sinceLastRead: number;
+  pastReuseDelay: number;
+  expiringSoon: number;
+  /** The largest timers (the youngest closes), at most 16, largest first. */
+  youngestTimerMs: number[];
 }
 
 export interface NativeDestination {
@@ -98,19 +124,25 @@ export interface NativeDestination {
   timeWait: number;
   established: number;
   other: number;
-  /** TIME_WAIT sockets that report their timer, and the least time left among them. */
-  timedTimeWait: number;
-  minTimerMs: number;
+  timers: NativeTimers;
+}
+
+/** The kernel's TCP counters, by their public names (native/results.h kCounterNames). */
+export interface NativeCounters extends NativeReadInfo {
+  values: Record<string, number | null>;
 }
 
 export interface NativePressure extends NativeReadInfo {
   range: NativeEphemeralRange;
+  snapshot: NativeSnapshot;
+  counters: NativeCounters;
   timeWait: number;
   clientSideTimeWait: number;
   serverSideTimeWait: number;
   otherTimeWait: number;
-  timedTimeWait: number;
-  minTimerMs: number;
+  timers: NativeTimers;
+  hostPortsInUse: number;
+  hostPortsListening: number;
   destinationCount: number;
   destinations: NativeDestination[];
 }
@@ -137,6 +169,7 @@ export interface NativeBinding {
   pressure(request: NativePressureRequest): NativePressure | NativeFailure;
   pressureAsync(request: NativePressureRequest): Promise<NativePressure | NativeFailure>;
   ephemeralRange(query: NativeQuery): NativeEphemeralRange | NativeFailure;
+  counters(query: NativeQuery): NativeCounters | NativeFailure;
 }
 
 // The only place the addon is loaded: a prebuild when one matches, else the local build.

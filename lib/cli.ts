@@ -101,7 +101,7 @@ Examples:
       program.error(`error: unknown command '${program.args[0]}'`, { code: 'commander.unknownCommand', exitCode: EXIT_USAGE });
     }
     const summary = readSummary(opts.top, where());
-    process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary, style()));
+    process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary, style(), process.stdout.isTTY ? process.stdout.columns ?? 0 : 0));
   });
 
   withDebug(program.command('watch'))

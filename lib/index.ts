@@ -2,6 +2,7 @@ import {
   native,
   type NativeSnapshot,
   type NativeFailure,
+  type NativePressure,
   type NativePressureRequest,
   type NativeQuery,
   type NativeReadInfo,
@@ -16,8 +17,9 @@ import {
 } from './options';
 import { platformFor } from './platform';
 import { stateMask, stateNames } from './platform/table';
-import { toEphemeralRange, toPressure } from './ports';
+import { timerThresholds, toCounters, toEphemeralRange, toPressure } from './ports';
 import type {
+  Counters,
   EphemeralRange,
   Options,
   Pressure,
@@ -31,7 +33,11 @@ import { ticks } from './watch';
 
 export { STATES, UNKNOWN_STATE } from './types';
 export type {
+  Counters,
   Destination,
+  DestinationStatus,
+  HostPorts,
+  TcpCounters,
   EphemeralRange,
   Family,
   FamilyCounts,
@@ -123,29 +129,61 @@ export function ephemeralRange(options?: { netns?: string }): EphemeralRange {
   return toEphemeralRange(unwrap(native.ephemeralRange(query)), platform);
 }
 
-function pressureRequest(options: unknown): NativePressureRequest {
-  const { filter, top } = parsePressureOptions(options);
-  return {
+interface PressureCall {
+  request: NativePressureRequest;
+  sinceMs: number | null;
+}
+
+function pressureRequest(options: unknown): PressureCall {
+  const { filter, top, sinceMs } = parsePressureOptions(options);
+  const thresholds = timerThresholds(platform, sinceMs);
+  const request: NativePressureRequest = {
     query: toQuery(filter),
     listenStates: stateMask(platform, ['LISTEN']),
     timeWaitState: platform.raw.TIME_WAIT[0] ?? 0,
     establishedState: platform.raw.ESTABLISHED[0] ?? 0,
     top,
+    ...thresholds,
   };
+  // The exact count since the previous read applies when that read lies inside one TIME_WAIT period.
+  const counted = thresholds.sinceTimerMs <= thresholds.timeWaitMs;
+  return { request, sinceMs: counted ? sinceMs : null };
+}
+
+function readPressure(result: NativePressure | NativeFailure, call: PressureCall): Pressure {
+  const read = unwrap(result);
+  const source = sourceOf(read, call.request.query);
+  const counts = toSnapshot(read.snapshot, names, source);
+  return toPressure(read, platform, source, counts, call.sinceMs === null ? null : call.sinceMs / 1000);
 }
 
 /** Ephemeral port use per destination, close rates and warnings, from one read of the table. */
 export function pressure(options?: PressureOptions): Pressure {
-  const request = pressureRequest(options);
-  const read = unwrap(native.pressure(request));
-  return toPressure(read, platform, sourceOf(read, request.query));
+  const call = pressureRequest(options);
+  return readPressure(native.pressure(call.request), call);
 }
 
 /** Like pressure(), read on the libuv thread pool. */
 export async function pressureAsync(options?: PressureOptions): Promise<Pressure> {
-  const request = pressureRequest(options);
-  const read = unwrap(await native.pressureAsync(request));
-  return toPressure(read, platform, sourceOf(read, request.query));
+  const call = pressureRequest(options);
+  return readPressure(await native.pressureAsync(call.request), call);
+}
+
+/** The kernel's cumulative TCP counters for the namespace (no walk of the table). */
+export function counters(options?: { netns?: string }): Counters {
+  const { netns } = parseRangeOptions(options);
+  const query: NativeQuery = { ipv4: true, ipv6: true, states: 0 };
+  if (netns !== undefined) query.netns = netns;
+  const read = unwrap(native.counters(query));
+  return {
+    platform: process.platform,
+    source: read.source ?? backendSource,
+    netnsInode: read.netnsInode,
+    timestamp: read.timestamp,
+    durationMs: read.durationMs,
+    consistent: read.consistent,
+    ...toCounters(read.values),
+  };
 }
 
 /**

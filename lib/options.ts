@@ -205,10 +205,21 @@ function integerOption(options: unknown, key: string, fallback: number, min: num
   return value;
 }
 
-/** pressure() options: the filters and `top`. */
-export function parsePressureOptions(options: unknown): { filter: Filter; top: number } {
-  const filter = parseOptions(options, ['top']);
-  return { filter, top: integerOption(options, 'top', DEFAULT_TOP, 0, MAX_TOP) };
+/** pressure() options: the filters, `top` and `since` (the ms since that previous read, or null). */
+export function parsePressureOptions(options: unknown): { filter: Filter; top: number; sinceMs: number | null } {
+  const filter = parseOptions(options, ['top', 'since']);
+  const top = integerOption(options, 'top', DEFAULT_TOP, 0, MAX_TOP);
+  const since = options === undefined ? undefined : own(options as object, 'since');
+  if (since === undefined) return { filter, top, sinceMs: null };
+  if (since === null || typeof since !== 'object') {
+    throw invalidArgType('options.since', 'an object with a timestamp (a previous result)', since);
+  }
+  const timestamp = own(since, 'timestamp');
+  if (typeof timestamp !== 'number') throw invalidArgType('options.since.timestamp', 'of type number', timestamp);
+  if (!Number.isFinite(timestamp) || timestamp < 0) {
+    throw outOfRange('options.since.timestamp', 'a time in ms since the epoch', timestamp);
+  }
+  return { filter, top, sinceMs: Date.now() - timestamp };
 }
 
 /** watch() options: the filters, `intervalMs` and `signal`. */

@@ -1,14 +1,38 @@
+// The exhaustion verdict: what the ephemeral range allows, what each destination uses of it,
+// how fast it closes connections, and the warnings. Pure functions over native-shaped reads.
 import { describeDestination } from './address';
-import type { NativeDestination, NativeEphemeralRange, NativePressure } from './binding';
+import type {
+  NativeDestination,
+  NativeEphemeralRange,
+  NativePressure,
+  NativePressureRequest,
+  NativeTimers,
+} from './binding';
 import type { Platform } from './platform/table';
-import type { Destination, EphemeralRange, Pressure, Warning } from './types';
+import type {
+  Destination,
+  DestinationStatus,
+  EphemeralRange,
+  HostPorts,
+  Pressure,
+  TcpCounters,
+  Warning,
+} from './types';
 
-/** Utilization above which a destination is reported. */
+/** Utilization above which a destination (or the host's pool) is reported. */
 export const HIGH_UTILIZATION = 0.8;
 /** Share of the range that reserved ports may take before it is reported. */
 export const RESERVED_SHARE = 0.05;
-/** The shortest span a close rate is averaged over, in seconds. */
+/** A destination closing at this share of its limit or more runs at its limit. */
+export const AT_LIMIT_SHARE = 0.9;
+/** How many of the youngest TIME_WAIT sockets a single read's close rate is taken from (native TimeWaitTimers::kYoungest). */
+export const RECENT_CLOSES = 16;
+/** The shortest span a single read's close rate is averaged over, in seconds. */
 const MIN_RATE_WINDOW_SECONDS = 1;
+/** How far ahead TIME_WAIT expiries are counted to estimate how fast ports come back, in seconds. */
+const EXPIRY_HORIZON_SECONDS = 10;
+/** The native setting that holds the TIME_WAIT reuse delay (Linux), read with the table. */
+const REUSE_DELAY_SETTING = 'tcp_tw_reuse_delay';
 
 export function toEphemeralRange(native: NativeEphemeralRange, platform: Platform): EphemeralRange {
   const settings = platform.rangeSettings(native);
@@ -16,6 +40,8 @@ export function toEphemeralRange(native: NativeEphemeralRange, platform: Platfor
   const reserved = native.reservedInRange;
   const available = size - reserved;
   const timeWaitSeconds = settings.timeWaitSeconds.value ?? 0;
+  const timeWaitReuse = platform.timeWaitReuse(settings);
+  const reuseDelayMs = platform.reuseDelayMs(settings);
   return {
     low: native.low,
     high: native.high,
@@ -24,43 +50,194 @@ export function toEphemeralRange(native: NativeEphemeralRange, platform: Platfor
     available,
     timeWaitSeconds,
     maxConnectRate: timeWaitSeconds > 0 ? available / timeWaitSeconds : Infinity,
+    timeWaitReuse,
+    reuseDelayMs,
+    maxReuseConnectRate: reuseDelayMs === null ? null : reuseDelayMs > 0 ? available / (reuseDelayMs / 1000) : Infinity,
     settings,
     netnsInode: native.netnsInode,
   };
 }
 
 /**
- * Closes per second from TIME_WAIT timers. A TIME_WAIT socket with t ms left was
- * closed (timeWait - t) ms ago, and every close of the last timeWait seconds is
- * still visible. The rate is averaged from the oldest visible close to now: for
- * steady traffic that is the whole TIME_WAIT period (the last minute on Linux),
- * for a burst younger than that it is the burst's own span, at least 1 s.
+ * The timer thresholds of a pressure request. A TIME_WAIT socket with t ms left closed
+ * (timeWaitMs - t) ms ago. `sinceMs` is the time since the caller's previous read, if any.
  */
-export function closeRate(
-  timeWait: number,
-  timed: number,
-  minTimerMs: number,
-  timeWaitSeconds: number,
-): number | null {
-  if (timeWait === 0) return 0;
-  if (timed === 0 || timeWaitSeconds <= 0) return null;
-  const oldestAgeSeconds = timeWaitSeconds - minTimerMs / 1000;
-  const window = Math.min(timeWaitSeconds, Math.max(MIN_RATE_WINDOW_SECONDS, oldestAgeSeconds));
-  return timed / window;
+export function timerThresholds(
+  platform: Platform,
+  sinceMs: number | null,
+): Omit<NativePressureRequest, 'query' | 'listenStates' | 'timeWaitState' | 'establishedState' | 'top'> {
+  const timeWaitMs = platform.timeWaitTimerMs;
+  const since = sinceMs !== null && sinceMs > 0 && sinceMs < timeWaitMs ? Math.round(sinceMs) : null;
+  return {
+    timeWaitMs,
+    recentTimerMs: Math.max(0, timeWaitMs - MIN_RATE_WINDOW_SECONDS * 1000),
+    // Above every timer when no previous read is given: nothing counted.
+    sinceTimerMs: since === null ? 0xffffffff : timeWaitMs - since,
+    soonTimerMs: EXPIRY_HORIZON_SECONDS * 1000,
+    reuseDelaySetting: REUSE_DELAY_SETTING,
+    reuseDelayDefaultMs: platform.defaultReuseDelayMs,
+  };
 }
 
 /**
- * Seconds until a destination runs out of ports if it keeps closing at `rate`.
- * At that rate TIME_WAIT settles at rate * timeWaitSeconds ports; if that plus the
- * other ports in use stays under `available`, it never runs out (null). Otherwise
- * the remaining ports fill at `rate`.
+ * Recent closes per second from one read's TIME_WAIT timers, or from the time since the
+ * previous read when the caller gives it (`sinceSeconds`). Every close of the last
+ * TIME_WAIT period is still a TIME_WAIT socket (unless reuse took it over early), and its
+ * timer tells when it closed.
+ * - With a previous read: the sockets that closed since then, divided by that time.
+ * - From one read: the window is the age of the RECENT_CLOSES-th youngest TIME_WAIT socket
+ *   (of the oldest, when there are fewer), at least 1 s; the rate is the closes inside it
+ *   divided by it. Older sockets never dilute it: a change of traffic shows as soon as
+ *   RECENT_CLOSES closes reflect it, and after closes stop it decays as
+ *   RECENT_CLOSES / (time since the last closes).
+ * 0 without TIME_WAIT; null where the OS gives no timers.
  */
-function secondsToExhaustion(d: NativeDestination, rate: number | null, range: EphemeralRange): number | null {
-  if (d.portsInUse >= range.available) return 0;
+export function closeRate(
+  timeWait: number,
+  timers: NativeTimers,
+  timeWaitSeconds: number,
+  sinceSeconds: number | null,
+): number | null {
+  if (timeWait === 0) return 0;
+  if (timers.timed === 0 || timeWaitSeconds <= 0) return null;
+  if (sinceSeconds !== null && sinceSeconds > 0) return timers.sinceLastRead / sinceSeconds;
+  const youngest = timers.youngestTimerMs;
+  const oldestKept = youngest[youngest.length - 1];
+  const age = timeWaitSeconds - oldestKept / 1000;
+  if (age <= MIN_RATE_WINDOW_SECONDS) return Math.max(timers.recent, youngest.length) / MIN_RATE_WINDOW_SECONDS;
+  return youngest.length / Math.min(timeWaitSeconds, age);
+}
+
+/** TIME_WAIT ports that come back per second over the next few seconds, as their timers run out. */
+function expiryRate(timers: NativeTimers): number {
+  return timers.expiringSoon / EXPIRY_HORIZON_SECONDS;
+}
+
+interface Pool {
+  range: EphemeralRange;
+  hostPorts: HostPorts;
+}
+
+/** Ports connect() cannot take for this destination now: its own in use, less the reusable, plus the listeners in the range. */
+function unavailable(d: NativeDestination, reusable: number, pool: Pool): number {
+  return Math.max(0, d.portsInUse - reusable) + pool.hostPorts.listening;
+}
+
+/**
+ * Seconds until no port is left for a destination. Its blocked ports grow at the close
+ * rate and come back as TIME_WAIT timers run out. If the rate times the time a port stays
+ * blocked (TIME_WAIT, or the reuse delay where reuse applies) plus its other ports stays
+ * below `available`, it never runs out (null). Otherwise the free ports fill at the rate
+ * less the expiries (never slower than the rate alone when the expiries outrun it now).
+ */
+function secondsToExhaustion(
+  d: NativeDestination,
+  blocked: number,
+  rate: number | null,
+  reuses: boolean,
+  pool: Pool,
+): number | null {
+  const { range } = pool;
+  if (blocked >= range.available) return 0;
   if (rate === null || rate <= 0) return null;
-  const otherPorts = Math.max(0, d.portsInUse - d.timeWait);
-  if (rate * range.timeWaitSeconds + otherPorts < range.available) return null;
-  return (range.available - d.portsInUse) / rate;
+  const holdSeconds = reuses && range.reuseDelayMs !== null ? range.reuseDelayMs / 1000 : range.timeWaitSeconds;
+  const otherPorts = Math.max(0, d.portsInUse - d.timeWait) + pool.hostPorts.listening;
+  if (rate * holdSeconds + otherPorts < range.available) return null;
+  const net = reuses ? rate : rate - expiryRate(d.timers);
+  return (range.available - blocked) / (net > 0 ? net : rate);
+}
+
+function status(d: Omit<Destination, 'status'>, blocked: number, available: number): DestinationStatus {
+  if (blocked >= available) return 'exhausted';
+  if ((d.closeRate !== null && d.closeRate >= AT_LIMIT_SHARE * d.maxConnectRate) || d.secondsToExhaustion !== null) {
+    return 'at-limit';
+  }
+  return d.utilization > HIGH_UTILIZATION ? 'high' : 'fine';
+}
+
+function toDestination(
+  d: NativeDestination,
+  pool: Pool,
+  platform: Platform,
+  timers: boolean,
+  sinceSeconds: number | null,
+): Destination {
+  const { range } = pool;
+  const reuses = platform.reusesTimeWait(range.settings, d.localAddress, d.remoteAddress);
+  const reusable = reuses ? Math.min(d.timeWait, d.timers.pastReuseDelay) : 0;
+  const blocked = unavailable(d, reusable, pool);
+  const rate = timers ? closeRate(d.timeWait, d.timers, range.timeWaitSeconds, sinceSeconds) : null;
+  const destination: Omit<Destination, 'status'> = {
+    family: d.family === 6 ? 'ipv6' : 'ipv4',
+    localAddress: d.localAddress,
+    remoteAddress: d.remoteAddress,
+    remotePort: d.remotePort,
+    portsInUse: d.portsInUse,
+    timeWait: d.timeWait,
+    established: d.established,
+    other: d.other,
+    reusable,
+    utilization: range.available > 0 ? Math.min(1, blocked / range.available) : 1,
+    maxConnectRate: reuses && range.maxReuseConnectRate !== null ? range.maxReuseConnectRate : range.maxConnectRate,
+    closeRate: rate,
+    secondsToExhaustion: secondsToExhaustion(d, blocked, rate, reuses, pool),
+  };
+  return { ...destination, status: status(destination, blocked, range.available) };
+}
+
+function toHostPorts(native: NativePressure, range: EphemeralRange): HostPorts {
+  return {
+    inUse: native.hostPortsInUse,
+    listening: native.hostPortsListening,
+    available: Math.max(0, range.available - native.hostPortsInUse),
+    utilization: range.available > 0 ? Math.min(1, native.hostPortsInUse / range.available) : 1,
+  };
+}
+
+const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
+const number = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
+
+function destinationWarnings(d: Destination, range: EphemeralRange, platform: Platform): Warning[] {
+  const out: Warning[] = [];
+  const where = describeDestination(d);
+  if (d.status === 'exhausted') {
+    out.push({
+      code: 'DESTINATION_PORTS_EXHAUSTED',
+      message:
+        `${where} has no ephemeral port left (${number(d.portsInUse)} in use, ${number(d.reusable)} reusable, of ` +
+        `${number(range.available)}): connect() to it fails with EADDRNOTAVAIL now; pool or keep connections alive, ` +
+        'widen the port range, or add local or remote addresses.',
+      destination: d,
+    });
+  }
+  if (d.utilization > HIGH_UTILIZATION) {
+    out.push({
+      code: 'DESTINATION_PORTS_HIGH',
+      message:
+        `${where} holds ${percent(d.utilization)} of ${number(range.available)} ephemeral ports; ` +
+        'connect() to it fails with EADDRNOTAVAIL at 100%: pool or keep connections alive, widen the port range, ' +
+        'or add local or remote addresses.',
+      destination: d,
+    });
+  }
+  if (d.closeRate !== null && d.closeRate >= AT_LIMIT_SHARE * d.maxConnectRate) {
+    const reuses = d.maxConnectRate !== range.maxConnectRate;
+    const limit = reuses
+      ? `the ${number(d.maxConnectRate)}/s its ports sustain with TIME_WAIT reuse after ${number(range.reuseDelayMs ?? 0)} ms`
+      : `the ${number(d.maxConnectRate)}/s its ports sustain for ${range.timeWaitSeconds} s of TIME_WAIT`;
+    const when = d.secondsToExhaustion === null ? '' : d.secondsToExhaustion === 0
+      ? ', out of ports now'
+      : `, out of ports in about ${number(Math.max(0.1, d.secondsToExhaustion))} s`;
+    const advice = platform.timeWaitReuse(range.settings) === 'all' || reuses
+      ? 'reuse connections (pooling, keep-alive).'
+      : 'reuse connections (pooling, keep-alive), or allow TIME_WAIT reuse (Linux: net.ipv4.tcp_tw_reuse=1 with tcp_timestamps).';
+    out.push({
+      code: 'CLOSE_RATE_ABOVE_LIMIT',
+      message: `${where} closes ${number(d.closeRate)} connections/s, at or above ${limit}${when}: ${advice}`,
+      destination: d,
+    });
+  }
+  return out;
 }
 
 const LEGACY_KEY = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters';
@@ -78,54 +255,18 @@ function legacyUsablePorts(range: EphemeralRange): number | null {
   return Math.max(0, setting.value - range.low + 1);
 }
 
-function toDestination(d: NativeDestination, range: EphemeralRange, timers: boolean): Destination {
-  const rate = timers ? closeRate(d.timeWait, d.timedTimeWait, d.minTimerMs, range.timeWaitSeconds) : null;
-  return {
-    family: d.family === 6 ? 'ipv6' : 'ipv4',
-    localAddress: d.localAddress,
-    remoteAddress: d.remoteAddress,
-    remotePort: d.remotePort,
-    portsInUse: d.portsInUse,
-    timeWait: d.timeWait,
-    established: d.established,
-    other: d.other,
-    utilization: range.available > 0 ? d.portsInUse / range.available : 1,
-    closeRate: rate,
-    secondsToExhaustion: secondsToExhaustion(d, rate, range),
-  };
-}
-
-const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
-const number = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
-
-function warnings(
-  pressure: Omit<Pressure, 'warnings'>,
-  platform: Platform,
-): Warning[] {
-  const { range } = pressure;
-  const out: Warning[] = [];
-  for (const d of pressure.destinations) {
-    if (d.utilization > HIGH_UTILIZATION) {
-      out.push({
-        code: 'DESTINATION_PORTS_HIGH',
-        message:
-          `${describeDestination(d)} holds ${percent(d.utilization)} of ${number(range.available)} ephemeral ports; ` +
-          'connect() to it fails with EADDRNOTAVAIL at 100%: pool or keep connections alive, widen the port range, ' +
-          'or add local or remote addresses.',
-        destination: d,
-      });
-    }
-    if (d.closeRate !== null && d.closeRate > range.maxConnectRate &&
-        !platform.reusesTimeWait(range.settings, d.localAddress, d.remoteAddress)) {
-      out.push({
-        code: 'CLOSE_RATE_ABOVE_LIMIT',
-        message:
-          `${describeDestination(d)} closes ${number(d.closeRate)} connections/s, above the ${number(range.maxConnectRate)}/s ` +
-          `its ports sustain for ${range.timeWaitSeconds} s of TIME_WAIT: reuse connections (pooling, keep-alive), ` +
-          'or allow TIME_WAIT reuse (Linux: net.ipv4.tcp_tw_reuse=1 with tcp_timestamps).',
-        destination: d,
-      });
-    }
+function warnings(pressure: Omit<Pressure, 'warnings'>, platform: Platform): Warning[] {
+  const { range, hostPorts } = pressure;
+  const out: Warning[] = pressure.destinations.flatMap((d) => destinationWarnings(d, range, platform));
+  if (hostPorts.utilization > HIGH_UTILIZATION) {
+    out.push({
+      code: 'HOST_PORTS_HIGH',
+      message:
+        `${number(hostPorts.inUse)} of ${number(range.available)} ephemeral ports (${percent(hostPorts.utilization)}) are held ` +
+        `on this host${hostPorts.listening > 0 ? `, ${number(hostPorts.listening)} of them by listeners` : ''}: a bind() to port 0 ` +
+        '(a client given a local address before connect()) fails with EADDRINUSE at 100%, and listeners in the range ' +
+        'take ports from every destination; move listeners out of the range, drop the local address, or widen the range.',
+    });
   }
   const buckets = range.settings.tcpMaxTwBuckets?.value;
   if (typeof buckets === 'number' && pressure.timeWait >= buckets) {
@@ -167,9 +308,38 @@ function warnings(
   return out;
 }
 
-export function toPressure(native: NativePressure, platform: Platform, source: string): Pressure {
+/** The counters of a read by their public names; null where the OS lacks one. */
+export function toCounters(values: Record<string, number | null>): TcpCounters {
+  const value = (name: keyof TcpCounters) => values[name] ?? null;
+  return {
+    activeOpens: value('activeOpens'),
+    passiveOpens: value('passiveOpens'),
+    attemptFails: value('attemptFails'),
+    estabResets: value('estabResets'),
+    timeWaitExpired: value('timeWaitExpired'),
+    timeWaitRecycled: value('timeWaitRecycled'),
+    timeWaitKilled: value('timeWaitKilled'),
+    timeWaitOverflow: value('timeWaitOverflow'),
+    listenOverflows: value('listenOverflows'),
+    listenDrops: value('listenDrops'),
+  };
+}
+
+/**
+ * The Pressure of a native read. `snapshot` is the read's state counts already normalized;
+ * `sinceSeconds` the time since the caller's previous read, when it gave one.
+ */
+export function toPressure(
+  native: NativePressure,
+  platform: Platform,
+  source: string,
+  snapshot: Pressure['snapshot'],
+  sinceSeconds: number | null = null,
+): Pressure {
   const range = { ...toEphemeralRange(native.range, platform), netnsInode: native.netnsInode };
   const timers = platform.timeWaitTimers !== false;
+  const hostPorts = toHostPorts(native, range);
+  const pool = { range, hostPorts };
   const result: Omit<Pressure, 'warnings'> = {
     platform: process.platform,
     source,
@@ -182,9 +352,12 @@ export function toPressure(native: NativePressure, platform: Platform, source: s
     clientSideTimeWait: native.clientSideTimeWait,
     serverSideTimeWait: native.serverSideTimeWait,
     otherTimeWait: native.otherTimeWait,
-    closeRate: timers ? closeRate(native.timeWait, native.timedTimeWait, native.minTimerMs, range.timeWaitSeconds) : null,
+    closeRate: timers ? closeRate(native.timeWait, native.timers, range.timeWaitSeconds, sinceSeconds) : null,
+    hostPorts,
+    counters: toCounters(native.counters.values),
+    snapshot,
     destinationCount: native.destinationCount,
-    destinations: native.destinations.map((d) => toDestination(d, range, timers)),
+    destinations: native.destinations.map((d) => toDestination(d, pool, platform, timers, sinceSeconds)),
   };
   return { ...result, warnings: warnings(result, platform) };
 }

@@ -178,6 +178,16 @@ export interface EphemeralRange {
   timeWaitSeconds: number;
   /** `available / timeWaitSeconds`: new connections per second one destination sustains without TIME_WAIT reuse. */
   maxConnectRate: number;
+  /**
+   * To which destinations `connect()` may take over a TIME_WAIT port once it is older than
+   * `reuseDelayMs`: `'all'` (Linux `tcp_tw_reuse` 1), `'loopback'` (2: a loopback end), `'none'`.
+   * Needs `tcp_timestamps`; Windows has no such setting.
+   */
+  timeWaitReuse: 'none' | 'loopback' | 'all';
+  /** How old a TIME_WAIT socket must be before reuse may take it (Linux `tcp_tw_reuse_delay`, 1000 ms before it existed); `null` without reuse. */
+  reuseDelayMs: number | null;
+  /** `available / (reuseDelayMs / 1000)`: new connections per second one destination sustains where reuse applies; `null` where it applies to none. */
+  maxReuseConnectRate: number | null;
   settings: RangeSettings;
   /** Inode of the network namespace whose settings these are; 0 where there are none. */
   netnsInode: number;
@@ -196,17 +206,72 @@ export interface Destination {
   established: number;
   /** Sockets in any other state. */
   other: number;
-  /** `portsInUse / available`: at 1, connect() to this destination fails with EADDRNOTAVAIL. */
+  /** TIME_WAIT sockets of this destination whose port `connect()` may take again now (TIME_WAIT reuse); 0 where reuse does not apply. */
+  reusable: number;
+  /**
+   * The share of the available ports that `connect()` cannot take for this destination now:
+   * `(portsInUse - reusable + hostPorts.listening) / available`, at most 1. At 1 it fails with EADDRNOTAVAIL.
+   */
   utilization: number;
-  /** Closes per second, from the TIME_WAIT timers (see README); `null` where the OS gives no timers. */
+  /** New connections per second this destination sustains: `range.maxReuseConnectRate` where TIME_WAIT reuse applies to it, else `range.maxConnectRate`. */
+  maxConnectRate: number;
+  /** Recent closes per second (see README: the youngest TIME_WAIT sockets, or the time since the previous read); `null` where the OS gives no timers. */
   closeRate: number | null;
-  /** At closeRate, seconds until portsInUse reaches available; `null` when that rate never gets there. */
+  /** Seconds until no port is left for it at the current rates; 0 while exhausted; `null` when it does not run out (the rate settles below the limit, or TIME_WAIT reuse keeps it from running out). */
   secondsToExhaustion: number | null;
+  /**
+   * `'exhausted'`: no port left, connect() fails now; `'at-limit'`: closing at 90 % of `maxConnectRate`
+   * or more, or running out at the current rates; `'high'`: above 80 % utilization; else `'fine'`.
+   */
+  status: DestinationStatus;
 }
+
+export type DestinationStatus = 'fine' | 'high' | 'at-limit' | 'exhausted';
+
+/** The ports of the range held host-wide: the pool `bind()`-before-`connect()` clients and listeners draw from. */
+export interface HostPorts {
+  /** Distinct local ports of the range held by any socket read (listeners included). */
+  inUse: number;
+  /** Distinct listening ports inside the range: unavailable to every destination. */
+  listening: number;
+  /** `range.available - inUse`: ports a `bind()` to port 0 can still take. */
+  available: number;
+  /** `inUse / range.available`; at 1, `bind()` to port 0 fails with EADDRINUSE. */
+  utilization: number;
+}
+
+/** The kernel's cumulative TCP counters for the namespace read; `null` where the OS lacks one. */
+export interface TcpCounters {
+  /** Connections this host opened (Linux Tcp ActiveOpens, Windows dwActiveOpens): every connect() that sent a SYN. */
+  activeOpens: number | null;
+  /** Connections accepted (PassiveOpens). */
+  passiveOpens: number | null;
+  /** Connection attempts that failed after the SYN (AttemptFails); a connect() refused with EADDRNOTAVAIL never gets that far. */
+  attemptFails: number | null;
+  /** Established connections reset (EstabResets). */
+  estabResets: number | null;
+  /** TIME_WAIT sockets that ran their full time (TcpExt TW). */
+  timeWaitExpired: number | null;
+  /** TIME_WAIT sockets that connect() took over by reuse (TcpExt TWRecycled). */
+  timeWaitRecycled: number | null;
+  /** TIME_WAIT sockets ended early by a segment (TcpExt TWKilled). */
+  timeWaitKilled: number | null;
+  /** TIME_WAIT sockets never made because tcp_max_tw_buckets was full (TcpExt TCPTimeWaitOverflow). */
+  timeWaitOverflow: number | null;
+  /** Connections a full accept queue turned away (TcpExt ListenOverflows). */
+  listenOverflows: number | null;
+  /** Connection requests dropped on a listener (TcpExt ListenDrops). */
+  listenDrops: number | null;
+}
+
+/** counters(): the TCP counters with the facts of the read. */
+export interface Counters extends ReadInfo, TcpCounters {}
 
 export type WarningCode =
   | 'DESTINATION_PORTS_HIGH'
+  | 'DESTINATION_PORTS_EXHAUSTED'
   | 'CLOSE_RATE_ABOVE_LIMIT'
+  | 'HOST_PORTS_HIGH'
   | 'TIME_WAIT_BUCKETS_FULL'
   | 'RANGE_NARROWER_THAN_DEFAULT'
   | 'RESERVED_PORTS_IN_RANGE'
@@ -228,9 +293,15 @@ export interface Pressure extends ReadInfo {
   serverSideTimeWait: number;
   /** TIME_WAIT sockets that are neither (a client that bound a port outside the range). */
   otherTimeWait: number;
-  /** Closes per second on the whole host (within the filters); `null` where the OS gives no timers. */
+  /** Recent closes per second on the whole host (within the filters); `null` where the OS gives no timers. */
   closeRate: number | null;
-  /** Distinct destinations seen; `destinations` holds the busiest `top` of them. */
+  /** Ports of the range held host-wide (within the filters). */
+  hostPorts: HostPorts;
+  /** The kernel's TCP counters of the namespace read, taken with the table. */
+  counters: TcpCounters;
+  /** The sockets of the same read per state, as snapshot() with the same options gives them. */
+  snapshot: Snapshot;
+  /** Distinct destinations seen (the server side of connections is none); `destinations` holds the busiest `top` of them. */
   destinationCount: number;
   destinations: Destination[];
   warnings: Warning[];
@@ -240,6 +311,12 @@ export interface Pressure extends ReadInfo {
 export interface PressureOptions extends Options {
   /** How many of the busiest destinations to return. Default 10. */
   top?: number;
+  /**
+   * A previous read of the same options (any result with its `timestamp`, such as the last
+   * Pressure): close rates are then the closes since that read, counted exactly from the
+   * TIME_WAIT timers, divided by the time between the two reads.
+   */
+  since?: { timestamp: number };
 }
 
 /** Options of watch(): the filters, the interval and a signal to stop. */

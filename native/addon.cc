@@ -39,8 +39,9 @@ Napi::Value ReadAsync(const Napi::CallbackInfo& info, ParseFn<Request, Result> p
   return promise;
 }
 
-// ephemeralRange() reads no table: only the query's namespace is used.
+// ephemeralRange() and counters() read no table: only the query's namespace is used.
 SysError ReadEphemeralRangeFor(const Query&, EphemeralRange* out) { return ReadEphemeralRange(out); }
+SysError ReadCountersFor(const Query&, Counters* out) { return ReadCounters(out); }
 
 Napi::Value SnapshotSync(const Napi::CallbackInfo& info) {
   return ReadSync(info, ParseQuery, ReadSnapshot, SnapshotToJs);
@@ -62,6 +63,9 @@ Napi::Value PressureAsync(const Napi::CallbackInfo& info) {
 }
 Napi::Value EphemeralRangeSync(const Napi::CallbackInfo& info) {
   return ReadSync(info, ParseQuery, ReadEphemeralRangeFor, EphemeralRangeToJs);
+}
+Napi::Value CountersSync(const Napi::CallbackInfo& info) {
+  return ReadSync(info, ParseQuery, ReadCountersFor, CountersToJs);
 }
 
 // The numbers the facade shares with the native side, so that it keeps no copy of them.
@@ -98,6 +102,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("pressure", Napi::Function::New(env, PressureSync, "pressure"));
   exports.Set("pressureAsync", Napi::Function::New(env, PressureAsync, "pressureAsync"));
   exports.Set("ephemeralRange", Napi::Function::New(env, EphemeralRangeSync, "ephemeralRange"));
+  exports.Set("counters", Napi::Function::New(env, CountersSync, "counters"));
   return exports;
 }
 

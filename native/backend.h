@@ -16,7 +16,8 @@
 
 namespace tcpstate {
 
-// Implemented by each backend.
+// Implemented by each backend. ReadEach hands over every listening socket before any
+// other socket of the read (the aggregation tells the server side by it).
 const char* BackendName();
 // The source a successful read reports ('netlink' on Linux), or nullptr when unsupported.
 const char* BackendSource();
@@ -25,6 +26,7 @@ uint32_t BackendFields();
 SysError ReadSnapshot(const Query& query, Snapshot* out);
 SysError ReadEach(const Query& query, RecordSink* sink, ReadInfo* info);
 SysError ReadEphemeralRange(EphemeralRange* out);
+SysError ReadCounters(Counters* out);
 
 // Runs `task` in the network namespace at `path` (empty: where the caller is), on a
 // thread of its own when a namespace is given, and sets *inode to the namespace's inode.

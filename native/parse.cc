@@ -130,6 +130,15 @@ PressureRequest ParsePressureRequest(const Napi::Env& env, const Napi::Value& va
   request.establishedState = static_cast<uint8_t>(
       ToUint(env, object.Get("establishedState"), "establishedState", kRawStates - 1));
   request.top = ToUint(env, object.Get("top"), "top", 1e6);
+  request.recentTimerMs = ToUint(env, object.Get("recentTimerMs"), "recentTimerMs", 4294967295.0);
+  request.sinceTimerMs = ToUint(env, object.Get("sinceTimerMs"), "sinceTimerMs", 4294967295.0);
+  request.soonTimerMs = ToUint(env, object.Get("soonTimerMs"), "soonTimerMs", 4294967295.0);
+  request.timeWaitMs = ToUint(env, object.Get("timeWaitMs"), "timeWaitMs", 4294967295.0);
+  request.reuseDelayDefaultMs =
+      ToUint(env, object.Get("reuseDelayDefaultMs"), "reuseDelayDefaultMs", 4294967295.0);
+  Napi::Value setting = object.Get("reuseDelaySetting");
+  if (!setting.IsString()) ThrowType(env, "reuseDelaySetting must be a string");
+  request.reuseDelaySetting = setting.As<Napi::String>().Utf8Value();
   return request;
 }
 

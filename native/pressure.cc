@@ -41,30 +41,62 @@ class ListenSink : public RecordSink {
   PortSet* ports_;
 };
 
+// Folds one TIME_WAIT timer into what the request's thresholds ask about it.
+void AddTimer(const PressureRequest& request, uint32_t timerMs, TimeWaitTimers* t) {
+  t->timed++;
+  t->minTimerMs = std::min(t->minTimerMs, timerMs);
+  if (timerMs >= request.recentTimerMs) t->recent++;
+  if (timerMs >= request.sinceTimerMs) t->sinceLastRead++;
+  if (timerMs <= request.reuseTimerMs) t->pastReuseDelay++;
+  if (timerMs <= request.soonTimerMs) t->expiringSoon++;
+  // Keep the kYoungest largest timers: a min-heap, its root the smallest kept.
+  uint32_t* heap = t->youngest;
+  auto greater = [](uint32_t a, uint32_t b) { return a > b; };
+  if (t->youngestCount < static_cast<uint32_t>(TimeWaitTimers::kYoungest)) {
+    heap[t->youngestCount++] = timerMs;
+    std::push_heap(heap, heap + t->youngestCount, greater);
+  } else if (timerMs > heap[0]) {
+    std::pop_heap(heap, heap + t->youngestCount, greater);
+    heap[t->youngestCount - 1] = timerMs;
+    std::push_heap(heap, heap + t->youngestCount, greater);
+  }
+}
+
+// Sorts the kept timers youngest first and clears what has no meaning without timers.
+void FinishTimers(TimeWaitTimers* t) {
+  std::sort(t->youngest, t->youngest + t->youngestCount, [](uint32_t a, uint32_t b) { return a > b; });
+  if (t->timed == 0) t->minTimerMs = 0;
+}
+
 class Aggregator : public RecordSink {
  public:
-  // `listening` may already hold listeners read separately; the dump adds its own.
+  // `listening` may already hold listeners read separately; the dump adds its own, and
+  // hands them over before any other socket (backend.h), so a socket whose local port
+  // is a listening port is known to be the server side when it arrives.
   Aggregator(const PressureRequest& request, PortSet* listening, Pressure* out)
       : request_(request), listening_(listening), out_(out) {}
 
   void Add(const SocketRecord& row) override {
+    (row.family == kIPv6 ? out_->snapshot.ipv6 : out_->snapshot.ipv4)[row.state]++;
+    bool inRange = row.localPort >= out_->range.low && row.localPort <= out_->range.high;
+    if (inRange) held_.set(row.localPort);
     if (request_.listenStates & (1u << row.state)) {  // a listener is no destination
       listening_->set(row.localPort);
       return;
     }
-    DestinationStats* d = Find(row);
-    bool inRange = row.localPort >= out_->range.low && row.localPort <= out_->range.high;
-    if (inRange) d->portsInUse++;
-    if (row.state == request_.timeWaitState) {
-      d->timeWait++;
+    bool timeWait = row.state == request_.timeWaitState;
+    if (timeWait) {
       out_->timeWait++;
       timeWaitByPort_[row.localPort]++;  // sides are told apart once every listener is known
-      if (row.timer != 0) {
-        d->timedTimeWait++;
-        d->minTimerMs = std::min(d->minTimerMs, row.timerMs);
-        out_->timedTimeWait++;
-        out_->minTimerMs = std::min(out_->minTimerMs, row.timerMs);
-      }
+      if (row.timer != 0) AddTimer(request_, row.timerMs, &out_->timers);
+    }
+    // The server side of a connection holds no ephemeral port: it is no destination.
+    if (listening_->test(row.localPort)) return;
+    DestinationStats* d = Find(row);
+    if (inRange) d->portsInUse++;
+    if (timeWait) {
+      d->timeWait++;
+      if (row.timer != 0) AddTimer(request_, row.timerMs, &d->timers);
     } else if (row.state == request_.establishedState) {
       d->established++;
     } else {
@@ -75,9 +107,11 @@ class Aggregator : public RecordSink {
   void Reset() override {
     destinations_.clear();
     timeWaitByPort_.assign(65536, 0);
+    held_.reset();
+    out_->snapshot = Snapshot();
     out_->timeWait = out_->clientSideTimeWait = out_->serverSideTimeWait = out_->otherTimeWait = 0;
-    out_->timedTimeWait = 0;
-    out_->minTimerMs = kNoTimer;
+    out_->timers = TimeWaitTimers();
+    out_->timers.minTimerMs = kNoTimer;
   }
 
   // Keeps the `top` busiest destinations: most ports in use, then most TIME_WAIT.
@@ -93,6 +127,12 @@ class Aggregator : public RecordSink {
         out_->otherTimeWait += count;
       }
     }
+    // Listeners read apart (when filters hide them from the dump) hold their ports too.
+    PortSet inRange;
+    for (uint32_t port = out_->range.low; port <= out_->range.high; port++) inRange.set(port);
+    out_->hostPortsListening = static_cast<uint32_t>((*listening_ & inRange).count());
+    out_->hostPortsInUse = static_cast<uint32_t>(((held_ | *listening_) & inRange).count());
+    FinishTimers(&out_->timers);
     out_->destinationCount = destinations_.size();
     std::vector<DestinationStats> all;
     all.reserve(destinations_.size());
@@ -111,10 +151,7 @@ class Aggregator : public RecordSink {
     size_t keep = std::min<size_t>(top, all.size());
     std::partial_sort(all.begin(), all.begin() + keep, all.end(), busier);
     all.resize(keep);
-    for (DestinationStats& d : all) {
-      if (d.timedTimeWait == 0) d.minTimerMs = 0;
-    }
-    if (out_->timedTimeWait == 0) out_->minTimerMs = 0;
+    for (DestinationStats& d : all) FinishTimers(&d.timers);
     out_->destinations = std::move(all);
   }
 
@@ -141,7 +178,7 @@ class Aggregator : public RecordSink {
     key.bytes[34] = static_cast<uint8_t>(probe.remotePort);
     auto found = destinations_.find(key);
     if (found != destinations_.end()) return &found->second;
-    probe.minTimerMs = kNoTimer;
+    probe.timers.minTimerMs = kNoTimer;
     return &destinations_.emplace(key, probe).first->second;
   }
 
@@ -149,15 +186,29 @@ class Aggregator : public RecordSink {
   PortSet* listening_;
   Pressure* out_;
   std::vector<uint32_t> timeWaitByPort_;
+  PortSet held_;  // local ports of the range held by any socket of the dump
   std::unordered_map<Key, DestinationStats, KeyHash> destinations_;
 };
 
+
+// The reuse threshold from the delay setting read with the range (or the default).
+uint32_t ReuseTimerMs(const PressureRequest& request, const EphemeralRange& range) {
+  double delay = request.reuseDelayDefaultMs;
+  for (const NamedValue& value : range.values) {
+    if (value.name == request.reuseDelaySetting && value.present && value.rejected.empty()) delay = value.value;
+  }
+  if (!(delay >= 0) || delay >= request.timeWaitMs) return 0;
+  return request.timeWaitMs - static_cast<uint32_t>(delay);
+}
+
 }  // namespace
 
-SysError ReadPressure(const PressureRequest& request, Pressure* out) {
+SysError ReadPressure(const PressureRequest& given, Pressure* out) {
   try {
     SysError error = ReadEphemeralRange(&out->range);
     if (!error.ok()) return error;
+    PressureRequest request = given;
+    request.reuseTimerMs = ReuseTimerMs(request, out->range);
 
     // Listening ports tell a server's TIME_WAIT from a client's. The dump itself
     // brings every listener unless the caller's filters leave some out; then they
@@ -184,6 +235,9 @@ SysError ReadPressure(const PressureRequest& request, Pressure* out) {
     if (!error.ok()) return error;
     out->info.consistent = out->info.consistent && listenInfo.consistent;
     aggregator.Finish(request.top);
+    // The counters are O(1) to read and come from the same namespace; a platform that
+    // has none leaves them absent rather than failing the read.
+    if (!ReadCounters(&out->counters).ok()) out->counters = Counters();
     return SysError();
   } catch (const std::bad_alloc&) {
     out->destinations.clear();

@@ -40,13 +40,24 @@ struct Query {
   AddressFilter remoteAddress;
 };
 
-// pressure(): the query plus the raw states the aggregation needs to tell apart.
+// pressure(): the query plus the raw states the aggregation needs to tell apart, and
+// the timer thresholds (ms left on a TIME_WAIT timer) that the facade derives from the
+// platform's TIME_WAIT length: the facade owns what a timer means, C++ only counts.
 struct PressureRequest {
   Query query;
   uint32_t listenStates = 0;     // raw state mask of listening sockets
   uint8_t timeWaitState = 0;     // raw TIME_WAIT
   uint8_t establishedState = 0;  // raw ESTABLISHED
   uint32_t top = 0;              // how many destinations to keep, busiest first
+  uint32_t recentTimerMs = 0;    // timers >= this closed within the last second
+  uint32_t sinceTimerMs = 0;     // timers >= this closed since the caller's previous read
+  uint32_t soonTimerMs = 0;      // timers <= this expire soon (the horizon of the expiry rate)
+  // Timers <= timeWaitMs - delay are past the TIME_WAIT reuse delay, where the delay is the
+  // range setting named reuseDelaySetting (in ms) as read with the table, else the default.
+  uint32_t timeWaitMs = 0;
+  std::string reuseDelaySetting;
+  uint32_t reuseDelayDefaultMs = 0;
+  uint32_t reuseTimerMs = 0;  // derived by ReadPressure once the range is read
 };
 
 }  // namespace tcpstate

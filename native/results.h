@@ -48,7 +48,21 @@ struct EphemeralRange {
   std::vector<NamedValue> values;
 };
 
-// Traffic to one destination: (local address, remote address, remote port).
+// What the TIME_WAIT timers of a set of sockets tell; thresholds from the PressureRequest.
+struct TimeWaitTimers {
+  static constexpr int kYoungest = 16;  // how many of the youngest closes are kept
+  uint32_t timed = 0;           // TIME_WAIT sockets that report their timer
+  uint32_t minTimerMs = 0;      // the least time left among them (the oldest close)
+  uint32_t recent = 0;          // timers >= recentTimerMs: closed within the last second
+  uint32_t sinceLastRead = 0;   // timers >= sinceTimerMs: closed since the previous read
+  uint32_t pastReuseDelay = 0;  // timers <= reuseTimerMs
+  uint32_t expiringSoon = 0;    // timers <= soonTimerMs
+  uint32_t youngestCount = 0;   // entries used in `youngest`
+  uint32_t youngest[kYoungest] = {};  // the largest timers seen (the youngest closes), a min-heap
+};
+
+// Traffic to one destination: (local address, remote address, remote port), from the
+// sockets whose local port is not a listening port (those are the server side).
 struct DestinationStats {
   uint8_t family = 0;  // IPv4-mapped IPv6 sockets are folded into kIPv4
   uint8_t localAddress[16] = {};
@@ -58,20 +72,49 @@ struct DestinationStats {
   uint32_t timeWait = 0;
   uint32_t established = 0;
   uint32_t other = 0;
-  uint32_t timedTimeWait = 0;  // TIME_WAIT sockets that report their timer
-  uint32_t minTimerMs = 0;     // the least time left among them (the oldest close)
+  TimeWaitTimers timers;
 };
 
-// pressure(): ephemeral port use per destination.
+// counters(): the kernel's cumulative TCP counters, by index; a counter the OS lacks is absent.
+enum Counter : int {
+  kActiveOpens,
+  kPassiveOpens,
+  kAttemptFails,
+  kEstabResets,
+  kTimeWaitExpired,
+  kTimeWaitRecycled,
+  kTimeWaitKilled,
+  kTimeWaitOverflow,
+  kListenOverflows,
+  kListenDrops,
+  kCounterCount,
+};
+// The public names, in Counter order.
+constexpr const char* kCounterNames[kCounterCount] = {
+    "activeOpens",      "passiveOpens",     "attemptFails",     "estabResets",
+    "timeWaitExpired",  "timeWaitRecycled", "timeWaitKilled",   "timeWaitOverflow",
+    "listenOverflows",  "listenDrops",
+};
+
+struct Counters {
+  ReadInfo info;
+  bool present[kCounterCount] = {};
+  double values[kCounterCount] = {};  // counters run to 2^64; a double holds them exactly to 2^53
+};
+
+// pressure(): ephemeral port use per destination, from one read of the table.
 struct Pressure {
   ReadInfo info;
   EphemeralRange range;
+  Snapshot snapshot;  // the read's sockets per raw state (its info is the Pressure's)
+  Counters counters;  // the namespace's TCP counters, read with the table
   uint32_t timeWait = 0;
   uint32_t clientSideTimeWait = 0;  // local port in the ephemeral range
   uint32_t serverSideTimeWait = 0;  // local port is a listening port
   uint32_t otherTimeWait = 0;
-  uint32_t timedTimeWait = 0;
-  uint32_t minTimerMs = 0;
+  TimeWaitTimers timers;            // of every TIME_WAIT socket read
+  uint32_t hostPortsInUse = 0;      // distinct ports of the range held by any socket read
+  uint32_t hostPortsListening = 0;  // distinct listening ports in the range
   uint64_t destinationCount = 0;
   std::vector<DestinationStats> destinations;  // the `top` busiest, busiest first
 };

@@ -87,7 +87,34 @@ class AddressTable {
   std::vector<std::string> texts_;
 };
 
+Napi::Object TimersToJs(const Napi::Env& env, const TimeWaitTimers& timers) {
+  Napi::Object object = Napi::Object::New(env);
+  object.Set("timed", Napi::Number::New(env, timers.timed));
+  object.Set("minTimerMs", Napi::Number::New(env, timers.minTimerMs));
+  object.Set("recent", Napi::Number::New(env, timers.recent));
+  object.Set("sinceLastRead", Napi::Number::New(env, timers.sinceLastRead));
+  object.Set("pastReuseDelay", Napi::Number::New(env, timers.pastReuseDelay));
+  object.Set("expiringSoon", Napi::Number::New(env, timers.expiringSoon));
+  Napi::Array youngest = Napi::Array::New(env, timers.youngestCount);
+  for (uint32_t i = 0; i < timers.youngestCount; i++) {
+    youngest.Set(i, Napi::Number::New(env, timers.youngest[i]));
+  }
+  object.Set("youngestTimerMs", youngest);
+  return object;
+}
+
 }  // namespace
+
+Napi::Value CountersToJs(const Napi::Env& env, const Counters& counters) {
+  Napi::Object object = InfoToJs(env, counters.info);
+  Napi::Object values = Napi::Object::New(env);
+  for (int i = 0; i < kCounterCount; i++) {
+    values.Set(kCounterNames[i], counters.present[i] ? Napi::Value(Napi::Number::New(env, counters.values[i]))
+                                                     : env.Null());
+  }
+  object.Set("values", values);
+  return object;
+}
 
 Napi::Value EphemeralRangeToJs(const Napi::Env& env, const EphemeralRange& range) {
   Napi::Object object = InfoToJs(env, range.info);
@@ -113,12 +140,19 @@ Napi::Value EphemeralRangeToJs(const Napi::Env& env, const EphemeralRange& range
 Napi::Value PressureToJs(const Napi::Env& env, const Pressure& pressure) {
   Napi::Object object = InfoToJs(env, pressure.info);
   object.Set("range", EphemeralRangeToJs(env, pressure.range));
+  Snapshot snapshot = pressure.snapshot;
+  snapshot.info = pressure.info;
+  object.Set("snapshot", SnapshotToJs(env, snapshot));
+  Counters counters = pressure.counters;
+  counters.info = pressure.info;
+  object.Set("counters", CountersToJs(env, counters));
   object.Set("timeWait", Napi::Number::New(env, pressure.timeWait));
   object.Set("clientSideTimeWait", Napi::Number::New(env, pressure.clientSideTimeWait));
   object.Set("serverSideTimeWait", Napi::Number::New(env, pressure.serverSideTimeWait));
   object.Set("otherTimeWait", Napi::Number::New(env, pressure.otherTimeWait));
-  object.Set("timedTimeWait", Napi::Number::New(env, pressure.timedTimeWait));
-  object.Set("minTimerMs", Napi::Number::New(env, pressure.minTimerMs));
+  object.Set("timers", TimersToJs(env, pressure.timers));
+  object.Set("hostPortsInUse", Napi::Number::New(env, pressure.hostPortsInUse));
+  object.Set("hostPortsListening", Napi::Number::New(env, pressure.hostPortsListening));
   object.Set("destinationCount",
              Napi::Number::New(env, static_cast<double>(pressure.destinationCount)));
   Napi::Array destinations = Napi::Array::New(env, pressure.destinations.size());
@@ -133,8 +167,7 @@ Napi::Value PressureToJs(const Napi::Env& env, const Pressure& pressure) {
     entry.Set("timeWait", Napi::Number::New(env, d.timeWait));
     entry.Set("established", Napi::Number::New(env, d.established));
     entry.Set("other", Napi::Number::New(env, d.other));
-    entry.Set("timedTimeWait", Napi::Number::New(env, d.timedTimeWait));
-    entry.Set("minTimerMs", Napi::Number::New(env, d.minTimerMs));
+    entry.Set("timers", TimersToJs(env, d.timers));
     destinations.Set(static_cast<uint32_t>(i), entry);
   }
   object.Set("destinations", destinations);

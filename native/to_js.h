@@ -13,6 +13,7 @@ Napi::Value SnapshotToJs(const Napi::Env& env, const Snapshot& snapshot);
 Napi::Value SocketTableToJs(const Napi::Env& env, const SocketTable& table);
 Napi::Value EphemeralRangeToJs(const Napi::Env& env, const EphemeralRange& range);
 Napi::Value PressureToJs(const Napi::Env& env, const Pressure& pressure);
+Napi::Value CountersToJs(const Napi::Env& env, const Counters& counters);
 // A failure is returned as { error: { code, errno, syscall, message } }, not thrown:
 // the facade turns it into a TcpStateError, the same way for sync and async calls.
 Napi::Value ErrorToJs(const Napi::Env& env, const SysError& error);

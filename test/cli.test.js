@@ -7,7 +7,7 @@ const net = require('node:net');
 const { cli, cliSpawn } = require('./helpers/cli');
 const { exited, lineMatching } = require('./helpers/tools');
 const { parseExposition, valueOf } = require('./helpers/exposition');
-const { colorEnabled, sparkline, table, truncate } = require('../dist/cli/format');
+const { colorEnabled, sparkline, table, wrap } = require('../dist/cli/format');
 const { parseDuration } = require('../dist/cli');
 const { version } = require('../package.json');
 
@@ -96,7 +96,7 @@ describe('output helpers', () => {
     assert.equal(colorEnabled({ isTTY: true }, { TERM: 'dumb' }), false);
   });
 
-  it('reads durations; aligns columns by what is visible; draws sparklines; truncates around escapes', () => {
+  it('reads durations; aligns columns by what is visible; draws sparklines; wraps around escapes, never cuts', () => {
     assert.equal(parseDuration('1s'), 1000);
     assert.equal(parseDuration('250ms'), 250);
     assert.equal(parseDuration('1.5s'), 1500);
@@ -107,7 +107,13 @@ describe('output helpers', () => {
     assert.equal(sparkline([0, 1, 2, 4, 8]), '▁▂▃▅█');
     assert.equal(sparkline([0, 0]), '▁▁');
     assert.equal(sparkline([0.5], 1), '▅');
-    assert.equal(truncate('\x1b[31mabcdef\x1b[39m', 3), '\x1b[31mabc\x1b[39m');
+    assert.deepEqual(wrap('\x1b[31mabcdef\x1b[39m', 3), ['\x1b[31mabc', 'def\x1b[39m']);
+    assert.deepEqual(wrap('holds 92% of 1,000 ephemeral ports', 12, '  '), ['holds 92% of', '  1,000', '  ephemeral', '  ports']);
+    assert.deepEqual(wrap('short', 80), ['short']);
+    const long = `! DESTINATION_PORTS_HIGH  ${'x'.repeat(30)} holds 92% of 1,000 ephemeral ports; connect() fails`;
+    const lines = wrap(long, 20, '  ');
+    assert.ok(lines.every((line) => line.length <= 20), JSON.stringify(lines));
+    assert.equal(lines.map((line, i) => (i === 0 ? line : line.slice(2))).join('').replace(/ /g, ''), long.replace(/ /g, ''));
   });
 });
 

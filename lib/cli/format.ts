@@ -41,28 +41,59 @@ export function visibleLength(text: string): number {
   return [...stripVTControlCharacters(text)].length;
 }
 
-/** Cuts a line to `width` visible characters, keeping its escape sequences. */
-export function truncate(line: string, width: number): string {
-  if (visibleLength(line) <= width) return line;
-  let out = '';
+/**
+ * Breaks a line into lines of at most `width` visible characters, at spaces where it can
+ * (a word longer than the width is split), keeping escape sequences; nothing is cut.
+ * Continuation lines start with `indent`.
+ */
+export function wrap(line: string, width: number, indent = ''): string[] {
+  if (width <= 0 || visibleLength(line) <= width) return [line];
+  const room = Math.max(1, width - visibleLength(indent));
+  const out: string[] = [];
+  let current = '';
   let shown = 0;
+  let lastSpace = -1; // index in `current` after the last space, and the visible count there
+  let shownAtSpace = 0;
+  const limit = () => (out.length === 0 ? width : room);
   for (let i = 0; i < line.length;) {
     ANSI.lastIndex = i;
     const escape = line[i] === '\x1b' ? ANSI.exec(line) : null;
     if (escape && escape.index === i) {
-      out += escape[0];
+      current += escape[0];
       i += escape[0].length;
       continue;
     }
     const char = String.fromCodePoint(line.codePointAt(i) as number);
-    if (shown < width) {
-      out += char;
-      shown++;
-    }
     i += char.length;
+    if (shown >= limit()) {
+      if (char === ' ') {
+        out.push(current);
+        current = '';
+        shown = 0;
+        lastSpace = -1;
+        continue;
+      }
+      if (lastSpace > 0 && shown - shownAtSpace < room) {
+        out.push(current.slice(0, lastSpace - 1));
+        current = current.slice(lastSpace);
+        shown -= shownAtSpace;
+      } else {
+        out.push(current);
+        current = '';
+        shown = 0;
+      }
+      lastSpace = -1;
+    }
+    current += char;
+    shown++;
+    if (char === ' ') {
+      lastSpace = current.length;
+      shownAtSpace = shown;
+    }
   }
   ANSI.lastIndex = 0;
-  return out;
+  if (current.length > 0) out.push(current);
+  return out.map((piece, index) => (index === 0 ? piece : indent + piece));
 }
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -86,6 +117,22 @@ export function signedRate(n: number): string {
 }
 
 export const percent = (ratio: number): string => `${(ratio * 100).toFixed(1)}%`;
+
+/** Seconds to exhaustion for humans: `now`, `12 s`, `3.5 min`; `-` when it does not run out. */
+export function eta(seconds: number | null): string {
+  if (seconds === null) return '-';
+  if (seconds <= 0) return 'now';
+  if (seconds < 100) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+  return `${(seconds / 60).toFixed(1)} min`;
+}
+
+/** A destination's status, colored: fine, high, at limit, exhausted. */
+export function statusText(status: 'fine' | 'high' | 'at-limit' | 'exhausted', style: Style): string {
+  if (status === 'exhausted') return style.red('exhausted');
+  if (status === 'at-limit') return style.red('at limit');
+  if (status === 'high') return style.yellow('high');
+  return style.green('fine');
+}
 
 /** Milliseconds for humans: 850 ms, 1.5 s, 2 min. */
 export function duration(ms: number): string {

@@ -1,9 +1,12 @@
 // `tcpstate watch`: a live view, redrawn in place on a terminal, one frame after another otherwise.
-import { STATES, pressureAsync, watch } from '../index';
-import type { Pressure, TcpState, WatchTick } from '../types';
+// Each frame is one read of the table: one pressure(), whose state counts fill the table.
+import { STATES, pressureAsync } from '../index';
+import type { Pressure, StateCounts, TcpState } from '../types';
+import { difference, schedule } from '../watch';
 import {
-  count, describeDestination, duration, percent, rate, signedRate, sparkline, table, truncate, type Style,
+  count, describeDestination, duration, eta, percent, rate, signedRate, sparkline, statusText, table, wrap, type Style,
 } from './format';
+import { connectLimit } from './summary';
 
 export interface WatchRun {
   intervalMs: number;
@@ -24,21 +27,30 @@ interface View {
   busiest: number[];
 }
 
+/** What a frame shows besides the read itself: the change since the previous frame. */
+export interface Change {
+  /** Sockets per state and second since the previous frame; null on the first. */
+  ratePerSec: StateCounts | null;
+  /** connect() calls per second that sent a SYN (Tcp ActiveOpens) since the previous frame; null on the first or where the OS has no counter. */
+  connectRate: number | null;
+}
+
 function clock(timestamp: number): string {
   return new Date(timestamp).toTimeString().slice(0, 8);
 }
 
-export function renderFrame(view: View, tick: WatchTick, p: Pressure, style: Style, interactive: boolean): string[] {
+export function renderFrame(view: View, p: Pressure, change: Change, style: Style, interactive: boolean): string[] {
   const lines: string[] = [];
-  lines.push(style.bold('tcpstate watch') + style.dim(`  every ${duration(view.intervalMs)}  ${clock(tick.timestamp)}`) +
+  const s = p.snapshot;
+  lines.push(style.bold('tcpstate watch') + style.dim(`  every ${duration(view.intervalMs)}  ${clock(p.timestamp)}`) +
     (interactive ? style.dim('  Ctrl-C to quit') : ''));
   lines.push('');
-  for (const state of STATES) if (tick.states[state] > 0) view.shown.add(state);
+  for (const state of STATES) if (s.states[state] > 0) view.shown.add(state);
   const rows = STATES.filter((state) => view.shown.has(state)).map((state) => {
-    const perSecond = tick.ratePerSec ? tick.ratePerSec[state] : 0;
-    const change = signedRate(perSecond);
-    const colored = perSecond > 0 ? style.yellow(change) : perSecond < 0 ? style.green(change) : style.dim(change);
-    return [state, count(tick.states[state]), count(tick.ipv4.states[state]), count(tick.ipv6.states[state]), colored];
+    const perSecond = change.ratePerSec ? change.ratePerSec[state] : 0;
+    const text = signedRate(perSecond);
+    const colored = perSecond > 0 ? style.yellow(text) : perSecond < 0 ? style.green(text) : style.dim(text);
+    return [state, count(s.states[state]), count(s.ipv4.states[state]), count(s.ipv6.states[state]), colored];
   });
   const header = ['state', 'total', 'ipv4', 'ipv6', 'per s'].map((h) => style.dim(h));
   lines.push(...table([header, ...rows], ['left', 'right', 'right', 'right', 'right']));
@@ -46,10 +58,16 @@ export function renderFrame(view: View, tick: WatchTick, p: Pressure, style: Sty
   lines.push('');
 
   const top = p.destinations.find((d) => d.portsInUse > 0);
+  const connects = change.connectRate === null ? '' : `connecting ${rate(change.connectRate)}/s · `;
   const trend = [
-    ['TIME_WAIT', count(p.timeWait), style.cyan(sparkline(view.timeWait)), style.dim(`closing ${rate(p.closeRate)}/s`)],
+    ['TIME_WAIT', count(p.timeWait), style.cyan(sparkline(view.timeWait)),
+      style.dim(`${connects}closing ${rate(p.closeRate)}/s · ${connectLimit(p.range)}`)],
     ['busiest', top ? percent(top.utilization) : '-', style.cyan(sparkline(view.busiest, 1)),
-      top ? `${describeDestination(top)}  ${style.dim(`${count(top.portsInUse)} of ${count(p.range.available)} ports`)}` : style.dim('no destination uses ephemeral ports')],
+      top
+        ? `${describeDestination(top)}  ${statusText(top.status, style)}  ` +
+          style.dim(`${count(top.portsInUse)} of ${count(p.range.available)} ports · closing ${rate(top.closeRate)}/s of ` +
+            `${rate(top.maxConnectRate)}/s · out of ports in ${eta(top.secondsToExhaustion)}`)
+        : style.dim('no destination uses ephemeral ports')],
   ];
   lines.push(...table(trend, ['left', 'right', 'left', 'left']));
   lines.push('');
@@ -76,16 +94,27 @@ export async function runWatch({ intervalMs, frames, stdout, style, where = {} }
   if (interactive) stdout.write(ENTER);
   try {
     let shown = 0;
-    for await (const tick of watch({ intervalMs, signal: controller.signal, ...where })) {
-      const p = await pressureAsync({ top: 1, ...where });
+    let previous: { pressure: Pressure; at: number } | null = null;
+    for await (const at of schedule(intervalMs, controller.signal)) {
+      const p = await pressureAsync({ top: 1, ...where, ...(previous ? { since: previous.pressure } : {}) });
       if (controller.signal.aborted) break;
+      const change: Change = { ratePerSec: null, connectRate: null };
+      if (previous) {
+        const seconds = (at - previous.at) / 1000;
+        change.ratePerSec = difference(p.snapshot, previous.pressure.snapshot, seconds)[1];
+        const opens = p.counters.activeOpens;
+        const before = previous.pressure.counters.activeOpens;
+        if (opens !== null && before !== null && seconds > 0) change.connectRate = (opens - before) / seconds;
+      }
+      previous = { pressure: p, at };
       remember(view.timeWait, p.timeWait);
       remember(view.busiest, p.destinations.find((d) => d.portsInUse > 0)?.utilization ?? 0);
-      const lines = renderFrame(view, tick, p, style, interactive);
+      const lines = renderFrame(view, p, change, style, interactive);
       if (interactive) {
+        // Long lines wrap: a warning is never cut at the terminal's edge.
         const width = stdout.columns || 200;
-        const height = stdout.rows || lines.length;
-        const fitted = lines.slice(0, height).map((line) => `${truncate(line, width)}\x1b[K`);
+        const height = stdout.rows || Number.MAX_SAFE_INTEGER;
+        const fitted = lines.flatMap((line) => wrap(line, width, '  ')).slice(0, height).map((line) => `${line}\x1b[K`);
         stdout.write(`\x1b[H${fitted.join('\n')}\x1b[J`);
       } else {
         stdout.write(`${lines.join('\n')}\n\n`);

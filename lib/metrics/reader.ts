@@ -1,5 +1,6 @@
 // A caching reader of the metrics: one table read per scrape, shared by concurrent asks.
-import { TcpStateError, pressureAsync, snapshotAsync } from '../index';
+import { TcpStateError, pressureAsync } from '../index';
+import type { Pressure } from '../types';
 import { parseMetricsOptions } from '../options';
 import type { MetricFamily } from './definitions';
 import { metricFamilies, type MetricsInput } from './samples';
@@ -23,9 +24,10 @@ export interface MetricsReader {
 }
 
 /**
- * A reader of the metrics: each read is one snapshot and one pressure() of the table,
- * run together on the thread pool. Reads asked for while one runs share it, so the
- * several metrics of one scrape cost one read.
+ * A reader of the metrics: each read is one pressure() of the table on the thread pool
+ * (its state counts serve the socket metrics), with close rates counted since the
+ * previous read. Reads asked for while one runs share it, so the several metrics of one
+ * scrape cost one read.
  */
 export function createMetricsReader(options?: MetricsOptions): MetricsReader {
   const { top, minIntervalMs, netns } = parseMetricsOptions(options);
@@ -34,13 +36,15 @@ export function createMetricsReader(options?: MetricsOptions): MetricsReader {
   let lastError: TcpStateError | null = null;
   let inflight: Promise<MetricFamily[]> | null = null;
   let last: { at: number; families: MetricFamily[] } | null = null;
+  let previous: Pressure | null = null;
 
   async function readOnce(): Promise<MetricFamily[]> {
     const started = performance.now();
     let table: MetricsInput['table'] = null;
     try {
-      const [snapshot, pressure] = await Promise.all([snapshotAsync(where), pressureAsync({ top, ...where })]);
-      table = { snapshot, pressure };
+      const pressure = await pressureAsync({ top, ...where, ...(previous ? { since: previous } : {}) });
+      previous = pressure;
+      table = { snapshot: pressure.snapshot, pressure };
       lastError = null;
     } catch (error) {
       if (!(error instanceof TcpStateError)) throw error;

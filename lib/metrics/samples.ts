@@ -1,6 +1,6 @@
 // How one read of the table becomes metric samples.
 import { STATES, UNKNOWN_STATE, type Destination, type Pressure, type Snapshot } from '../types';
-import { METRICS, WARNING_CODES, type MetricFamily, type MetricSample } from './definitions';
+import { COUNTER_NAMES, METRICS, WARNING_CODES, type MetricFamily, type MetricSample } from './definitions';
 
 /** What one read produced: the table (null when the read failed), its duration, the failures so far. */
 export interface MetricsInput {
@@ -39,12 +39,24 @@ function tableSamples(snapshot: Snapshot, pressure: Pressure): Record<string, Me
     tcpstate_time_wait_seconds: one(range.timeWaitSeconds),
     tcpstate_max_connect_rate_per_second: one(range.maxConnectRate),
     tcpstate_close_rate_per_second: one(pressure.closeRate),
+    tcpstate_host_ports: [
+      { labels: { kind: 'in_use' }, value: pressure.hostPorts.inUse },
+      { labels: { kind: 'listening' }, value: pressure.hostPorts.listening },
+      { labels: { kind: 'available' }, value: pressure.hostPorts.available },
+    ],
     tcpstate_destinations: one(pressure.destinationCount),
     tcpstate_destination_ports_in_use: busiest.map((d) => ({ labels: destinationLabels(d), value: d.portsInUse })),
+    tcpstate_destination_reusable_ports: busiest.map((d) => ({ labels: destinationLabels(d), value: d.reusable })),
     tcpstate_destination_utilization_ratio: busiest.map((d) => ({ labels: destinationLabels(d), value: d.utilization })),
     tcpstate_destination_close_rate_per_second: busiest
       .filter((d) => d.closeRate !== null)
       .map((d) => ({ labels: destinationLabels(d), value: d.closeRate as number })),
+    tcpstate_destination_max_connect_rate_per_second: busiest.map((d) => ({ labels: destinationLabels(d), value: d.maxConnectRate })),
+    tcpstate_destination_seconds_to_exhaustion: busiest
+      .filter((d) => d.secondsToExhaustion !== null)
+      .map((d) => ({ labels: destinationLabels(d), value: d.secondsToExhaustion as number })),
+    ...Object.fromEntries(Object.entries(COUNTER_NAMES).map(([key, { name }]) =>
+      [name, one(pressure.counters[key as keyof typeof COUNTER_NAMES])])),
     tcpstate_warnings: Object.keys(WARNING_CODES).map((code) => ({ labels: { code }, value: active.get(code) ?? 0 })),
   };
 }

@@ -11,7 +11,11 @@ const none: Platform = {
   excludedByDefault: [],
   hasOwner: () => false,
   defaultRangeSize: 0,
+  timeWaitTimerMs: 0,
+  defaultReuseDelayMs: 0,
   rangeSettings: () => ({ timeWaitSeconds: { value: null, source: null, name: 'none' } }),
+  timeWaitReuse: () => 'none',
+  reuseDelayMs: () => null,
   reusesTimeWait: () => false,
 };
 

@@ -39,6 +39,8 @@ const raw: Record<TcpState, readonly number[]> = {
 
 /** TCP_TIMEWAIT_LEN: fixed in the kernel; no sysctl changes it (tcp_fin_timeout is about FIN_WAIT2). */
 const TIME_WAIT_SECONDS = 60;
+/** How old a TIME_WAIT socket must be for reuse on kernels without tcp_tw_reuse_delay: 1 s. */
+const DEFAULT_REUSE_DELAY_MS = 1000;
 /** The kernel's default ip_local_port_range, 32768-60999. */
 const DEFAULT_RANGE_SIZE = 60999 - 32768 + 1;
 
@@ -66,6 +68,8 @@ export const linux: Platform = {
   hasOwner: (uid, inode) => inode !== 0 || uid !== 0,
 
   defaultRangeSize: DEFAULT_RANGE_SIZE,
+  timeWaitTimerMs: TIME_WAIT_SECONDS * 1000,
+  defaultReuseDelayMs: DEFAULT_REUSE_DELAY_MS,
 
   rangeSettings(native) {
     return {
@@ -90,10 +94,18 @@ export const linux: Platform = {
 
   // connect() may take over a TIME_WAIT port when tcp_tw_reuse allows it for this
   // destination (2: when either end is loopback) and timestamps are on.
-  reusesTimeWait(settings, localAddress, remoteAddress) {
+  timeWaitReuse(settings) {
+    if (!settings.tcpTimestamps?.value) return 'none';
     const reuse = settings.tcpTwReuse?.value;
-    if (!settings.tcpTimestamps?.value) return false;
-    if (reuse === 1) return true;
-    return reuse === 2 && (isLoopback(localAddress) || isLoopback(remoteAddress));
+    return reuse === 1 ? 'all' : reuse === 2 ? 'loopback' : 'none';
+  },
+  // tcp_tw_reuse_delay (Linux 6.12+); before it the kernel reused after a fixed second.
+  reuseDelayMs(settings) {
+    if (linux.timeWaitReuse(settings) === 'none') return null;
+    return settings.tcpTwReuseDelay?.value ?? DEFAULT_REUSE_DELAY_MS;
+  },
+  reusesTimeWait(settings, localAddress, remoteAddress) {
+    const mode = linux.timeWaitReuse(settings);
+    return mode === 'all' || (mode === 'loopback' && (isLoopback(localAddress) || isLoopback(remoteAddress)));
   },
 };

@@ -1,5 +1,5 @@
 import type { NativeEphemeralRange } from '../binding';
-import { STATES, type RangeSettings, type TcpState } from '../types';
+import { STATES, type EphemeralRange, type RangeSettings, type TcpState } from '../types';
 
 /** What a platform module provides: its raw states, the quirks of its rows, and its port rules. */
 export interface Platform {
@@ -16,12 +16,20 @@ export interface Platform {
   defaultRangeSize: number;
   /** The raw values behind ephemeralRange(), each with its source. */
   rangeSettings(native: NativeEphemeralRange): RangeSettings;
+  /** To which destinations connect() may take over TIME_WAIT ports (see EphemeralRange.timeWaitReuse). */
+  timeWaitReuse(settings: RangeSettings): EphemeralRange['timeWaitReuse'];
+  /** How old a TIME_WAIT socket must be before reuse may take it, in ms; null where there is no reuse. */
+  reuseDelayMs(settings: RangeSettings): number | null;
   /** Whether new connections to this destination may reuse its TIME_WAIT ports. */
   reusesTimeWait(settings: RangeSettings, localAddress: string, remoteAddress: string): boolean;
   /** The owning PID a row reports, or null when that number names no owner. Default: as reported. */
   ownerPid?(pid: number): number | null;
   /** Whether TIME_WAIT rows tell the time left on them; without it close rates are null. Default true. */
   timeWaitTimers?: boolean;
+  /** The TIME_WAIT length row timers count down from, in ms (Linux TCP_TIMEWAIT_LEN); 0 where rows have no timers. */
+  timeWaitTimerMs: number;
+  /** The reuse delay where the OS has reuse but no setting for its delay, in ms; 0 where there is no reuse. */
+  defaultReuseDelayMs: number;
   /** How to widen the ephemeral range on this platform, for warnings. */
   rangeAdvice?: string;
 }

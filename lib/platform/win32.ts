@@ -88,6 +88,8 @@ export const win32: Platform = {
   rangeAdvice: 'Windows: netsh int ipv4 set dynamicport tcp start=49152 num=16384, and the same for ipv6',
 
   defaultRangeSize: DEFAULT_COUNT,
+  timeWaitTimerMs: 0,
+  defaultReuseDelayMs: 0,
 
   rangeSettings(native) {
     const tcpTimedWaitDelay = registry(native, 'TcpTimedWaitDelay');
@@ -104,5 +106,7 @@ export const win32: Platform = {
   },
 
   // connect() on Windows has no setting that hands out a port still in TIME_WAIT.
+  timeWaitReuse: () => 'none',
+  reuseDelayMs: () => null,
   reusesTimeWait: () => false,
 };

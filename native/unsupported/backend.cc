@@ -20,6 +20,7 @@ SysError ReadSnapshot(const Query&, Snapshot*) { return Unsupported(); }
 uint32_t BackendFields() { return 0; }
 SysError ReadEach(const Query&, RecordSink*, ReadInfo*) { return Unsupported(); }
 SysError ReadEphemeralRange(EphemeralRange*) { return Unsupported(); }
+SysError ReadCounters(Counters*) { return Unsupported(); }
 
 SysError InNamespace(const std::string& path, const std::function<SysError()>& task,
                      uint64_t* inode) {

@@ -122,6 +122,9 @@ SysError ReadTable(uint8_t family, std::vector<uint8_t>* buffer) {
   }
 }
 
+// Both families' tables are read first, then walked twice: the listeners of both, then
+// every other row, so that a sink meets every listener before the sockets it accepted
+// (the table itself is unsorted).
 SysError Read(const Query& query, RecordSink* sink, ReadInfo* info) {
   if (query.source != Source::kAuto) {
     return MakeError(kUnsupportedPlatform, 0, "",
@@ -130,14 +133,25 @@ SysError Read(const Query& query, RecordSink* sink, ReadInfo* info) {
   }
   info->consistent = true;  // GetExtendedTcpTable gives no sign of a change mid-read
   if (query.states == 0) return SysError();
-  std::vector<uint8_t> buffer;
-  for (uint8_t family : {kIPv4, kIPv6}) {
-    if (!FamilyCanMatch(query, family)) continue;
-    SysError error = ReadTable(family, &buffer);
-    if (error.ok()) error = win32_backend::WalkRows(buffer.data(), buffer.size(), family, query, sink);
-    if (!error.ok()) {
-      sink->Reset();
-      return error;
+  std::vector<uint8_t> tables[2];
+  const uint8_t families[2] = {kIPv4, kIPv6};
+  for (int i = 0; i < 2; i++) {
+    if (!FamilyCanMatch(query, families[i])) continue;
+    SysError error = ReadTable(families[i], &tables[i]);
+    if (!error.ok()) return error;
+  }
+  constexpr uint32_t kListen = 1u << MIB_TCP_STATE_LISTEN;
+  for (uint32_t pass : {kListen, ~kListen}) {
+    Query part = query;
+    part.states = query.states & pass;
+    if (part.states == 0) continue;
+    for (int i = 0; i < 2; i++) {
+      if (tables[i].empty()) continue;
+      SysError error = win32_backend::WalkRows(tables[i].data(), tables[i].size(), families[i], part, sink);
+      if (!error.ok()) {
+        sink->Reset();
+        return error;
+      }
     }
   }
   info->source = kSource;
@@ -168,6 +182,32 @@ SysError ReadEach(const Query& query, RecordSink* sink, ReadInfo* info) {
     sink->Reset();
     return OutOfMemory();
   }
+}
+
+// GetTcpStatisticsEx, once per family, summed. Windows keeps no TIME_WAIT or listen-queue
+// counters there: those stay absent.
+SysError ReadCounters(Counters* out) {
+  for (ULONG family : {AF_INET, AF_INET6}) {
+    MIB_TCPSTATS stats = {};
+    ULONG status = GetTcpStatisticsEx(&stats, family);
+    if (status == ERROR_NOT_SUPPORTED && family == AF_INET6) continue;  // no IPv6 stack
+    if (status != NO_ERROR) {
+      return MakeError(status == ERROR_ACCESS_DENIED ? kPermissionDenied : kSystemError,
+                       static_cast<int>(status), "GetTcpStatisticsEx",
+                       std::string("GetTcpStatisticsEx failed with Win32 error ") + std::to_string(status));
+    }
+    const double values[] = {static_cast<double>(stats.dwActiveOpens),
+                             static_cast<double>(stats.dwPassiveOpens),
+                             static_cast<double>(stats.dwAttemptFails),
+                             static_cast<double>(stats.dwEstabResets)};
+    const Counter counters[] = {kActiveOpens, kPassiveOpens, kAttemptFails, kEstabResets};
+    for (int i = 0; i < 4; i++) {
+      out->values[counters[i]] += values[i];
+      out->present[counters[i]] = true;
+    }
+  }
+  out->info.source = "GetTcpStatisticsEx";
+  return SysError();
 }
 
 SysError InNamespace(const std::string& path, const std::function<SysError()>& task,

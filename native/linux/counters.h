@@ -1,0 +1,31 @@
+// The kernel's cumulative TCP counters: /proc/net/snmp (Tcp:) and /proc/net/netstat
+// (TcpExt:) of the calling thread's network namespace. O(1): no walk of the table.
+#ifndef TCPSTATE_LINUX_COUNTERS_H_
+#define TCPSTATE_LINUX_COUNTERS_H_
+
+#include <cstddef>
+#include <string>
+
+#include "../results.h"
+
+namespace tcpstate {
+namespace linux_backend {
+
+// A counter as the kernel names it, in the table of `prefix` ("Tcp", "TcpExt").
+struct CounterSource {
+  Counter counter;
+  const char* prefix;
+  const char* name;
+};
+
+// Reads the counters of `sources` from one file's text: pairs of lines "PREFIX: NAME ..."
+// and "PREFIX: VALUE ...". A counter whose name the text lacks stays absent; a table
+// whose value line does not match its header (count, digits) is left out whole.
+// Never reads past the text, whatever it holds.
+void ParseCounters(const std::string& text, const CounterSource* sources, size_t count,
+                   Counters* out);
+
+}  // namespace linux_backend
+}  // namespace tcpstate
+
+#endif  // TCPSTATE_LINUX_COUNTERS_H_
