@@ -48,8 +48,12 @@ describe('tcpstate on a known table', { skip }, () => {
     assert.match(stdout, /^Busiest destinations {2}2 of \d+$/m);
     const rows = stdout.split('\n').filter((line) => line.includes(' -> '));
     assert.equal(rows.length, 2);
-    assert.match(rows[0], /^\s+127\.0\.0\.1 -> 127\.0\.0\.1:5001\s+█?░+\s+0\.2%\s+23 ports\s+\d+\.\d closes\/s$/);
-    assert.match(rows[1], /^\s+::1 -> \[::1\]:6001\s+░+\s+0\.0%\s+4 ports\s+\d+\.\d closes\/s$/);
+    // destination, bar, used, ports, closes/s, limit/s, status, out of ports in
+    assert.match(stdout, /^\s+destination\s+used\s+ports\s+closes\/s\s+limit\/s\s+status\s+out in$/m);
+    assert.match(rows[0], /^\s+127\.0\.0\.1 -> 127\.0\.0\.1:5001\s+█?░+\s+0\.2%\s+23\s+\d+\.\d\s+166\.7\s+fine\s+-$/);
+    assert.match(rows[1], /^\s+::1 -> \[::1\]:6001\s+░+\s+0\.0%\s+4\s+\d+\.\d\s+166\.7\s+fine\s+-$/);
+    assert.match(stdout, /^\s+host ports\s+\d+\s+held by any socket \(\d+\.\d%\), 0 by listeners/m);
+    assert.match(stdout, /^\s+connects\s+[\d,]+\s+opened since boot \(Tcp ActiveOpens\)/m);
     assert.equal(rows[0].length, rows[1].length, 'aligned destination columns');
     assert.match(stdout, /^Warnings {2}1\n {2}! RANGE_NARROWER_THAN_DEFAULT\n {4}The ephemeral range 40000-49999 holds 10,000 ports, .*: widen it/m);
   });
@@ -60,7 +64,7 @@ describe('tcpstate on a known table', { skip }, () => {
     const summary = JSON.parse(stdout);
     assert.deepEqual(Object.keys(summary), [
       'timestamp', 'durationMs', 'consistent', 'sockets', 'ephemeralRange', 'timeWait', 'closeRate',
-      'destinationCount', 'destinations', 'warnings',
+      'hostPorts', 'counters', 'destinationCount', 'destinations', 'warnings',
     ]);
     assert.ok(Math.abs(summary.timestamp - Date.now()) < 60000);
     assert.equal(summary.consistent, true);
@@ -156,7 +160,15 @@ describe('tcpstate on a known table', { skip }, () => {
     assert.equal(rows.at(-1)[1], String(before + 5));
     assert.equal(rows[0][4], '0.0', 'no rate on the first frame');
     assert.ok(rows.some((row) => /^\+\d+\.\d$/.test(row[4])), `a positive TIME_WAIT rate: ${rows.map((r) => r[4])}`);
-    assert.match(frames.at(-1), /^busiest\s+0\.\d%\s+[▁▂▃▄▅▆▇█]+\s+127\.0\.0\.1 -> 127\.0\.0\.1:5001\s+\d+ of 10,000 ports$/m);
+    assert.match(frames.at(-1),
+      /^busiest\s+0\.\d%\s+[▁▂▃▄▅▆▇█]+\s+127\.0\.0\.1 -> 127\.0\.0\.1:5001\s+fine\s+\d+ of 10,000 ports · closing \d+\.\d\/s of 166\.7\/s · out of ports in -$/m);
+    // One read per frame: the state table and the trend line agree.
+    for (const frame of frames.slice(1)) {
+      const timeWait = /^TIME_WAIT\s+([\d,]+)\s+[\d,]+\s+[\d,]+/m.exec(frame);
+      const trend = /^TIME_WAIT\s+([\d,]+)\s+[▁▂▃▄▅▆▇█]+\s+closing [\d.,]+\/s · connecting [\d.,]+\/s/m.exec(frame);
+      assert.ok(timeWait && trend, frame);
+      assert.equal(timeWait[1], trend[1], frame);
+    }
   });
 
   describe('in a terminal (tmux)', { skip: toolSkipReason('tmux') ?? false }, () => {

@@ -58,10 +58,10 @@ export function renderFrame(view: View, p: Pressure, change: Change, style: Styl
   lines.push('');
 
   const top = p.destinations.find((d) => d.portsInUse > 0);
-  const connects = change.connectRate === null ? '' : `connecting ${rate(change.connectRate)}/s · `;
+  const connects = change.connectRate === null ? '' : ` · connecting ${rate(change.connectRate)}/s`;
   const trend = [
     ['TIME_WAIT', count(p.timeWait), style.cyan(sparkline(view.timeWait)),
-      style.dim(`${connects}closing ${rate(p.closeRate)}/s · ${connectLimit(p.range)}`)],
+      style.dim(`closing ${rate(p.closeRate)}/s${connects} · ${connectLimit(p.range)}`)],
     ['busiest', top ? percent(top.utilization) : '-', style.cyan(sparkline(view.busiest, 1)),
       top
         ? `${describeDestination(top)}  ${statusText(top.status, style)}  ` +
