@@ -53,7 +53,7 @@ describe('tcpstate on a known table', { skip }, () => {
     assert.match(rows[0], /^\s+127\.0\.0\.1 -> 127\.0\.0\.1:5001\s+█?░+\s+0\.2%\s+23\s+\d+\.\d\s+166\.7\s+fine\s+-$/);
     assert.match(rows[1], /^\s+::1 -> \[::1\]:6001\s+░+\s+0\.0%\s+4\s+\d+\.\d\s+166\.7\s+fine\s+-$/);
     assert.match(stdout, /^\s+host ports\s+\d+\s+held by any socket \(\d+\.\d%\), 0 by listeners/m);
-    assert.match(stdout, /^\s+connects\s+[\d,]+\s+opened since boot \(Tcp ActiveOpens\)/m);
+    assert.match(stdout, /^\s+connects\s+[\d,]+\s+opened so far \(Tcp ActiveOpens\)/m);
     assert.equal(rows[0].length, rows[1].length, 'aligned destination columns');
     assert.match(stdout, /^Warnings {2}1\n {2}! RANGE_NARROWER_THAN_DEFAULT\n {4}The ephemeral range 40000-49999 holds 10,000 ports, .*: widen it/m);
   });

@@ -116,7 +116,7 @@ export function renderSummary(summary: Summary, style: Style, width = 0): string
   ];
   if (summary.counters.activeOpens !== null) {
     portRows.push(['connects', count(summary.counters.activeOpens),
-      detail(`opened since boot (Tcp ActiveOpens), ${count(summary.counters.attemptFails ?? 0)} failed after their SYN`)]);
+      detail(`opened so far (Tcp ActiveOpens), ${count(summary.counters.attemptFails ?? 0)} failed after their SYN`)]);
   }
   const bounds = limits(range);
   if (bounds.length > 0) portRows.push(['limits', '', detail(bounds.join(' · '))]);
