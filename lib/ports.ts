@@ -129,6 +129,8 @@ function unavailable(d: NativeDestination, reusable: number, pool: Pool): number
  * blocked (TIME_WAIT, or the reuse delay where reuse applies) plus its other ports stays
  * below `available`, it never runs out (null). Otherwise the free ports fill at the rate
  * less the expiries (never slower than the rate alone when the expiries outrun it now).
+ * Where reuse applies, the sockets about to expire are past the reuse delay and already
+ * counted as reusable: the ports fill at the rate alone.
  */
 function secondsToExhaustion(
   d: NativeDestination,

@@ -14,6 +14,10 @@ const HARNESSES = {
     'native/filter.cc',
   ],
   ports: ['test/fuzz/fuzz_ports.cc', 'native/ports.cc'],
+  // counters.cc also holds ReadCounters, which reads the files (files.cc) and reports errno (sys_error.cc).
+  counters: [
+    'test/fuzz/fuzz_counters.cc', 'native/linux/counters.cc', 'native/linux/files.cc', 'native/linux/sys_error.cc',
+  ],
   bytecode: ['test/fuzz/fuzz_bytecode.cc', 'native/linux/bytecode.cc', 'native/filter.cc'],
   winrows: ['test/fuzz/fuzz_winrows.cc', 'native/win/rows.cc', 'native/filter.cc'],
 };

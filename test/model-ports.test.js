@@ -1,11 +1,23 @@
 'use strict';
-// The port estimators on built native objects: range arithmetic, close rates, time to
-// exhaustion and every warning, on the Linux and the Windows platform rules. No root, no
-// namespaces, no traffic; the addon is not loaded. Expected values are worked out here from
-// the documented formulas (README: ephemeralRange(), pressure(), Close rate, Time to exhaustion).
+// The exhaustion verdict on built native-shaped reads: the range and its reuse rules, the
+// timer thresholds of a request, both close-rate estimators, reusable ports, utilization,
+// time to exhaustion, status, host ports, counters and every warning, on the Linux and the
+// Windows platform rules. No root, no namespaces, no traffic; the addon is not loaded.
+// Expected values are worked out here by hand from the rules documented in lib/ports.ts and
+// lib/types.ts, never taken from the code under test.
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
-const { toEphemeralRange, closeRate, toPressure, HIGH_UTILIZATION, RESERVED_SHARE } = require('../dist/ports');
+const {
+  toEphemeralRange,
+  timerThresholds,
+  closeRate,
+  toCounters,
+  toPressure,
+  HIGH_UTILIZATION,
+  RESERVED_SHARE,
+  AT_LIMIT_SHARE,
+  RECENT_CLOSES,
+} = require('../dist/ports');
 const { linux } = require('../dist/platform/linux');
 const { win32 } = require('../dist/platform/win32');
 const { platformFor } = require('../dist/platform/index');
@@ -13,19 +25,22 @@ const { platformFor } = require('../dist/platform/index');
 const NETNS = 4026531840;
 const LINUX_DEFAULT_SIZE = 60999 - 32768 + 1; // 28232
 const WINDOWS_DEFAULT_SIZE = 16384;
+const TIME_WAIT_MS = 60000; // Linux TCP_TIMEWAIT_LEN
 
 function readInfo(over = {}) {
   return { source: 'netlink', netnsInode: NETNS, consistent: true, timestamp: 1795318557956, durationMs: 1.5, ...over };
 }
 
-/** A Linux NativeEphemeralRange; `sysctls` replaces single values ({ value, source }). */
+const sysctl = (value) => ({ value, source: 'sysctl' });
+
+/** A Linux NativeEphemeralRange; `sysctls` replaces single values (undefined removes one). */
 function linuxRange({ low = 32768, high = 60999, reservedInRange = 0, reservedList = '', sysctls = {}, ...over } = {}) {
   const values = {
-    tcp_tw_reuse: { value: 0, source: 'sysctl' },
-    tcp_tw_reuse_delay: { value: 1000, source: 'sysctl' },
-    tcp_timestamps: { value: 1, source: 'sysctl' },
-    tcp_fin_timeout: { value: 60, source: 'sysctl' },
-    tcp_max_tw_buckets: { value: 131072, source: 'sysctl' },
+    tcp_tw_reuse: sysctl(0),
+    tcp_tw_reuse_delay: sysctl(1000),
+    tcp_timestamps: sysctl(1),
+    tcp_fin_timeout: sysctl(60),
+    tcp_max_tw_buckets: sysctl(262144),
   };
   for (const [name, entry] of Object.entries(sysctls)) {
     if (entry === undefined) delete values[name];
@@ -42,6 +57,38 @@ function winRange({ low = 49152, high = 65535, values = {}, ...over } = {}) {
   };
 }
 
+/** NativeTimers: nothing counted unless given. */
+function timers(over = {}) {
+  return { timed: 0, minTimerMs: 0, recent: 0, sinceLastRead: 0, pastReuseDelay: 0, expiringSoon: 0, youngestTimerMs: [], ...over };
+}
+
+/** The timers left on sockets that closed `ages` seconds ago (Linux, 60 s TIME_WAIT). */
+const left = (...ages) => ages.map((age) => TIME_WAIT_MS - age * 1000);
+
+/** The youngest-timer list of 16 closes, the youngest `first` s old, `step` s apart. */
+function sixteen(first, step) {
+  return left(...Array.from({ length: 16 }, (_, i) => first + i * step));
+}
+
+/** 16 closes 10 ms apart, the 16th youngest exactly `age` s old: traffic that stopped. */
+function stoppedFor(age) {
+  return [...left(...Array.from({ length: 15 }, (_, i) => age - 0.15 + i * 0.01)), TIME_WAIT_MS - age * 1000];
+}
+
+/**
+ * Timers of a destination closing `rate` connections in the last second (rate >= 16): the
+ * 16 youngest all younger than 1 s, `rate` of them recent. `extra` adds to the counts.
+ */
+function closingAt(rate, extra = {}) {
+  return timers({
+    timed: rate,
+    minTimerMs: 59000,
+    recent: rate,
+    youngestTimerMs: sixteen(0.01, 0.01),
+    ...extra,
+  });
+}
+
 function dest(over = {}) {
   return {
     family: 4,
@@ -52,35 +99,57 @@ function dest(over = {}) {
     timeWait: 0,
     established: 0,
     other: 0,
-    timedTimeWait: 0,
-    minTimerMs: 0,
+    timers: timers(),
     ...over,
   };
 }
 
-/** A NativePressure over `range` with these destinations and host-wide TIME_WAIT figures. */
+const rawCounts = () => ({ ...readInfo(), ipv4: new Uint32Array(32), ipv6: new Uint32Array(32) });
+
+/** A NativePressure over `range` with these destinations and host-wide figures. */
 function pressureOf(range, destinations = [], over = {}) {
   return {
     ...readInfo({ netnsInode: range.netnsInode }),
     range,
+    snapshot: rawCounts(),
+    counters: { ...readInfo({ source: 'procfs' }), values: {} },
     timeWait: 0,
     clientSideTimeWait: 0,
     serverSideTimeWait: 0,
     otherTimeWait: 0,
-    timedTimeWait: 0,
-    minTimerMs: 0,
+    timers: timers(),
+    hostPortsInUse: 0,
+    hostPortsListening: 0,
     destinationCount: destinations.length,
     destinations,
     ...over,
   };
 }
 
+/** The normalized snapshot toPressure is handed: carried as given. */
+const SNAPSHOT = Object.freeze({ ...readInfo(), total: 0, states: {}, unknown: 0, ipv4: {}, ipv6: {} });
+
+const run = (native, platform = linux, sinceSeconds = null) => toPressure(native, platform, 'netlink', SNAPSHOT, sinceSeconds);
 const codes = (p) => p.warnings.map((w) => w.code);
 const warningOf = (p, code) => p.warnings.filter((w) => w.code === code);
+const destinationCodes = (p) => codes(p).filter((c) => c.startsWith('DESTINATION_') || c === 'CLOSE_RATE_ABOVE_LIMIT');
 
 // 30000-64999: 35,000 ports, wider than both platform defaults, so no range warning interferes.
 const WIDE = { low: 30000, high: 64999 };
 const WIDE_SIZE = 35000;
+const WIDE_RATE = WIDE_SIZE / 60; // 583.3/s without reuse
+const REUSE_ON = { tcp_tw_reuse: sysctl(1), tcp_timestamps: sysctl(1) };
+const REUSE_LOOPBACK = { tcp_tw_reuse: sysctl(2), tcp_timestamps: sysctl(1) };
+const wide = (sysctls = {}) => linuxRange({ ...WIDE, sysctls });
+
+describe('constants', () => {
+  it('are the documented shares and counts', () => {
+    assert.equal(HIGH_UTILIZATION, 0.8);
+    assert.equal(RESERVED_SHARE, 0.05);
+    assert.equal(AT_LIMIT_SHARE, 0.9);
+    assert.equal(RECENT_CLOSES, 16);
+  });
+});
 
 describe('toEphemeralRange', () => {
   it('gives size, reserved, available and the connect rate of the Linux default range', () => {
@@ -96,100 +165,292 @@ describe('toEphemeralRange', () => {
     assert.deepEqual(r.settings.timeWaitSeconds, { value: 60, source: 'constant', name: 'TCP_TIMEWAIT_LEN' });
   });
 
-  it('takes the reserved ports out of available', () => {
-    const r = toEphemeralRange(linuxRange({ low: 40000, high: 40999, reservedInRange: 100, reservedList: '40000-40099' }), linux);
+  it('takes the reserved ports out of available, and out of both connect rates', () => {
+    const r = toEphemeralRange(linuxRange({ low: 40000, high: 40999, reservedInRange: 100, reservedList: '40000-40099', sysctls: REUSE_ON }), linux);
     assert.equal(r.size, 1000);
     assert.equal(r.reserved, 100);
     assert.equal(r.available, 900);
     assert.equal(r.maxConnectRate, 15); // 900 / 60
+    assert.equal(r.maxReuseConnectRate, 900); // 900 / 1 s
     assert.equal(r.settings.ipLocalReservedPorts.value, '40000-40099');
   });
 
-  it('carries the netns inode of the read', () => {
-    const r = toEphemeralRange(linuxRange({ netnsInode: 4026532999 }), linux);
-    assert.equal(r.netnsInode, 4026532999);
+  describe('timeWaitReuse from tcp_tw_reuse and tcp_timestamps', () => {
+    const mode = (sysctls) => toEphemeralRange(linuxRange({ sysctls }), linux).timeWaitReuse;
+
+    it("is 'none' for 0, 'all' for 1, 'loopback' for 2 with timestamps on", () => {
+      assert.equal(mode({ tcp_tw_reuse: sysctl(0), tcp_timestamps: sysctl(1) }), 'none');
+      assert.equal(mode({ tcp_tw_reuse: sysctl(1), tcp_timestamps: sysctl(1) }), 'all');
+      assert.equal(mode({ tcp_tw_reuse: sysctl(2), tcp_timestamps: sysctl(1) }), 'loopback');
+    });
+
+    it("is 'none' whatever tcp_tw_reuse says when timestamps are off or unknown", () => {
+      for (const reuse of [0, 1, 2]) {
+        assert.equal(mode({ tcp_tw_reuse: sysctl(reuse), tcp_timestamps: sysctl(0) }), 'none', `tw_reuse ${reuse}`);
+        assert.equal(mode({ tcp_tw_reuse: sysctl(reuse), tcp_timestamps: undefined }), 'none', `tw_reuse ${reuse}`);
+        assert.equal(mode({ tcp_tw_reuse: sysctl(reuse), tcp_timestamps: sysctl(null) }), 'none', `tw_reuse ${reuse}`);
+      }
+    });
+
+    it("is 'none' when tcp_tw_reuse is missing, unread or a value it does not define", () => {
+      assert.equal(mode({ tcp_tw_reuse: undefined }), 'none');
+      assert.equal(mode({ tcp_tw_reuse: sysctl(null) }), 'none');
+      assert.equal(mode({ tcp_tw_reuse: sysctl(3) }), 'none');
+    });
+
+    it('timestamps 2 (on without random offsets) counts as on', () => {
+      assert.equal(mode({ tcp_tw_reuse: sysctl(1), tcp_timestamps: sysctl(2) }), 'all');
+    });
   });
 
-  it('uses TcpTimedWaitDelay on Windows, 120 s when it is unset', () => {
+  describe('reuseDelayMs and maxReuseConnectRate', () => {
+    const range = (sysctls) => toEphemeralRange(linuxRange({ ...WIDE, sysctls }), linux);
+
+    it('are null without reuse', () => {
+      const r = range({ tcp_tw_reuse: sysctl(0), tcp_tw_reuse_delay: sysctl(250) });
+      assert.equal(r.reuseDelayMs, null);
+      assert.equal(r.maxReuseConnectRate, null);
+      const off = range({ tcp_tw_reuse: sysctl(1), tcp_timestamps: sysctl(0) });
+      assert.equal(off.reuseDelayMs, null);
+      assert.equal(off.maxReuseConnectRate, null);
+    });
+
+    it('take tcp_tw_reuse_delay where the kernel has it', () => {
+      const r = range({ ...REUSE_ON, tcp_tw_reuse_delay: sysctl(250) });
+      assert.equal(r.reuseDelayMs, 250);
+      assert.equal(r.maxReuseConnectRate, 140000); // 35,000 / 0.25 s
+      assert.equal(r.settings.tcpTwReuseDelay.value, 250);
+      assert.equal(r.settings.tcpTwReuseDelay.name, 'net.ipv4.tcp_tw_reuse_delay');
+    });
+
+    it('default to 1000 ms on kernels without tcp_tw_reuse_delay', () => {
+      const missing = range({ ...REUSE_ON, tcp_tw_reuse_delay: undefined });
+      assert.equal(missing.reuseDelayMs, 1000);
+      assert.equal(missing.maxReuseConnectRate, 35000);
+      assert.equal(range({ ...REUSE_ON, tcp_tw_reuse_delay: sysctl(null) }).reuseDelayMs, 1000);
+    });
+
+    it('apply to loopback mode too', () => {
+      const r = range({ ...REUSE_LOOPBACK, tcp_tw_reuse_delay: sysctl(2000) });
+      assert.equal(r.timeWaitReuse, 'loopback');
+      assert.equal(r.reuseDelayMs, 2000);
+      assert.equal(r.maxReuseConnectRate, 17500);
+    });
+
+    it('give an Infinity reuse rate for a 0 ms delay', () => {
+      const r = range({ ...REUSE_ON, tcp_tw_reuse_delay: sysctl(0) });
+      assert.equal(r.reuseDelayMs, 0);
+      assert.equal(r.maxReuseConnectRate, Infinity);
+    });
+  });
+
+  it("uses TcpTimedWaitDelay on Windows, 120 s when it is unset; no reuse there ('none', null)", () => {
     const set = toEphemeralRange(winRange({ values: { TcpTimedWaitDelay: { value: 30, source: 'registry' } } }), win32);
     assert.equal(set.size, 16384);
     assert.equal(set.available, 16384);
     assert.equal(set.timeWaitSeconds, 30);
     assert.equal(set.maxConnectRate, 16384 / 30);
     assert.equal(set.netnsInode, 0);
+    assert.equal(set.timeWaitReuse, 'none');
+    assert.equal(set.reuseDelayMs, null);
+    assert.equal(set.maxReuseConnectRate, null);
 
     const unset = toEphemeralRange(winRange(), win32);
     assert.equal(unset.timeWaitSeconds, 120);
     assert.equal(unset.maxConnectRate, 16384 / 120);
+    assert.equal(unset.timeWaitReuse, 'none');
+    assert.equal(unset.reuseDelayMs, null);
   });
 
-  it('gives an Infinity connect rate when TIME_WAIT lasts 0 s', () => {
-    // The unsupported platform knows no TIME_WAIT length: 0.
+  it('gives an Infinity connect rate when TIME_WAIT lasts 0 s (unsupported platform)', () => {
     const none = toEphemeralRange(linuxRange(), platformFor('unsupported'));
     assert.equal(none.timeWaitSeconds, 0);
     assert.equal(none.maxConnectRate, Infinity);
     assert.equal(none.available, 28232);
+    assert.equal(none.timeWaitReuse, 'none');
+    assert.equal(none.maxReuseConnectRate, null);
+  });
+});
 
-    const zero = {
-      ...linux,
-      rangeSettings: () => ({ timeWaitSeconds: { value: 0, source: 'constant', name: 'TEST' } }),
-    };
-    const r = toEphemeralRange(linuxRange({ low: 50000, high: 50009 }), zero);
-    assert.equal(r.timeWaitSeconds, 0);
-    assert.equal(r.available, 10);
-    assert.equal(r.maxConnectRate, Infinity);
+describe('timerThresholds', () => {
+  it('on Linux: recent is the last second of a 60 s TIME_WAIT, soon the last 10 s, the reuse delay from its sysctl', () => {
+    assert.deepEqual(timerThresholds(linux, null), {
+      timeWaitMs: 60000,
+      recentTimerMs: 59000,
+      sinceTimerMs: 0xffffffff,
+      soonTimerMs: 10000,
+      reuseDelaySetting: 'tcp_tw_reuse_delay',
+      reuseDelayDefaultMs: 1000,
+    });
+  });
+
+  it('asks for the closes since a previous read: 60000 - sinceMs', () => {
+    assert.equal(timerThresholds(linux, 2500).sinceTimerMs, 57500);
+    assert.equal(timerThresholds(linux, 1).sinceTimerMs, 59999);
+    assert.equal(timerThresholds(linux, 59999).sinceTimerMs, 1);
+    // Rounded to whole ms: 2500.4 -> 2500, 2500.6 -> 2501.
+    assert.equal(timerThresholds(linux, 2500.4).sinceTimerMs, 57500);
+    assert.equal(timerThresholds(linux, 2500.6).sinceTimerMs, 57499);
+    // The rest is unchanged by it.
+    assert.equal(timerThresholds(linux, 2500).recentTimerMs, 59000);
+  });
+
+  it('asks for none (above every timer) when the previous read is not inside one TIME_WAIT period', () => {
+    for (const sinceMs of [null, 0, -5, 60000, 90000]) {
+      assert.equal(timerThresholds(linux, sinceMs).sinceTimerMs, 0xffffffff, String(sinceMs));
+    }
+  });
+
+  it('on Windows: no TIME_WAIT timers, no reuse delay', () => {
+    const t = timerThresholds(win32, 2500);
+    assert.equal(t.timeWaitMs, 0);
+    assert.equal(t.recentTimerMs, 0);
+    assert.equal(t.sinceTimerMs, 0xffffffff);
+    assert.equal(t.soonTimerMs, 10000);
+    assert.equal(t.reuseDelayDefaultMs, 0);
   });
 });
 
 describe('closeRate', () => {
   it('is 0 with no TIME_WAIT socket, whatever the timers say', () => {
-    assert.equal(closeRate(0, 0, 0, 60), 0);
-    assert.equal(closeRate(0, 5, 1000, 60), 0);
-    assert.equal(closeRate(0, 0, 0, 0), 0);
+    assert.equal(closeRate(0, timers(), 60, null), 0);
+    assert.equal(closeRate(0, timers({ timed: 5, recent: 5, youngestTimerMs: left(0.5) }), 60, null), 0);
+    assert.equal(closeRate(0, timers(), 60, 5), 0);
+    assert.equal(closeRate(0, timers(), 0, null), 0);
   });
 
   it('is null when no TIME_WAIT socket reports a timer, or TIME_WAIT has no length', () => {
-    assert.equal(closeRate(10, 0, 0, 60), null);
-    assert.equal(closeRate(10, 10, 1000, 0), null);
-    assert.equal(closeRate(10, 10, 1000, -1), null);
+    assert.equal(closeRate(10, timers(), 60, null), null);
+    assert.equal(closeRate(10, timers({ sinceLastRead: 4 }), 60, 2), null);
+    const timed = timers({ timed: 10, recent: 10, youngestTimerMs: left(0.5) });
+    assert.equal(closeRate(10, timed, 0, null), null);
+    assert.equal(closeRate(10, timed, -1, null), null);
   });
 
-  it('averages steady traffic over the whole TIME_WAIT period', () => {
-    // The oldest socket has 0 ms left: it closed 60 s ago. 600 closes / 60 s.
-    assert.equal(closeRate(600, 600, 0, 60), 10);
-    // 500 ms left: it closed 59.5 s ago.
-    assert.equal(closeRate(600, 600, 500, 60), 600 / 59.5);
+  describe('from one read: the 16 youngest TIME_WAIT sockets', () => {
+    it('16 youngest: the window is the age of the 16th youngest', () => {
+      // 16 closes 0.5 s apart, the youngest 0.5 s old: the 16th is 8 s old -> 16 / 8 = 2/s.
+      const t = timers({ timed: 100, minTimerMs: 1000, recent: 1, youngestTimerMs: sixteen(0.5, 0.5) });
+      assert.equal(t.youngestTimerMs[15], 52000);
+      assert.equal(closeRate(100, t, 60, null), 2);
+      // 16th youngest 1.5 s old -> 16 / 1.5.
+      const u = timers({ timed: 40, minTimerMs: 20000, recent: 10, youngestTimerMs: [...left(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.45), 58500] });
+      assert.equal(closeRate(40, u, 60, null), 16 / 1.5);
+    });
+
+    it('steady traffic gives its rate, whatever the number of older sockets', () => {
+      // 8 closes a second for a minute: 480 TIME_WAIT, the youngest 1/8 s apart; the 16th is 2 s old.
+      const t = timers({ timed: 480, minTimerMs: 0, recent: 8, youngestTimerMs: sixteen(0.125, 0.125) });
+      assert.equal(t.youngestTimerMs[15], 58000);
+      assert.equal(closeRate(480, t, 60, null), 8);
+    });
+
+    it('an old TIME_WAIT does not dilute a burst', () => {
+      // 40 closes in the last 5 s (8/s) and 1 from 50 s ago: 8/s, not 41 / 50 s.
+      const t = timers({ timed: 41, minTimerMs: 10000, recent: 8, youngestTimerMs: sixteen(0.125, 0.125) });
+      assert.equal(closeRate(41, t, 60, null), 8);
+      // The same burst with 5,000 older sockets around it.
+      assert.equal(closeRate(5041, { ...t, timed: 5041 }, 60, null), 8);
+    });
+
+    it('a burst of 50/s shows as 50/s within 1 s', () => {
+      // Quiet, then 50 closes in the last second: the 16 youngest all younger than 1 s; 50 recent.
+      const t = timers({ timed: 50, minTimerMs: 59000, recent: 50, youngestTimerMs: sixteen(0.02, 0.02) });
+      assert.equal(closeRate(50, t, 60, null), 50);
+      // With 300 older sockets from before the quiet time: still 50.
+      assert.equal(closeRate(350, { ...t, timed: 350, minTimerMs: 5000 }, 60, null), 50);
+    });
+
+    it('the window is at least 1 s: all 16 inside the last second give the recent count', () => {
+      // The 16th youngest exactly 1 s old, 20 closes in the last second.
+      const t = timers({ timed: 30, minTimerMs: 50000, recent: 20, youngestTimerMs: sixteen(0.0625, 0.0625) });
+      assert.equal(t.youngestTimerMs[15], 59000);
+      assert.equal(closeRate(30, t, 60, null), 20);
+      // 16 closes within 0.2 s: 16 / 1 s, not 16 / 0.2 s.
+      const u = timers({ timed: 16, minTimerMs: 59800, recent: 16, youngestTimerMs: sixteen(0.0125, 0.0125) });
+      assert.equal(closeRate(16, u, 60, null), 16);
+    });
+
+    it('after closes stop, the rate decays as 16 / (time since the last closes)', () => {
+      // 100/s then nothing: the 16 youngest closed within 0.15 s of each other, `gap` s ago.
+      const after = (gap) => timers({ timed: 1000, minTimerMs: 0, youngestTimerMs: stoppedFor(gap) });
+      assert.equal(closeRate(1000, after(8), 60, null), 16 / 8);
+      assert.equal(closeRate(1000, after(16), 60, null), 1);
+      assert.equal(closeRate(1000, after(40), 60, null), 16 / 40);
+      assert.ok(closeRate(1000, after(8), 60, null) > closeRate(1000, after(16), 60, null));
+    });
+
+    it('fewer than 16: the window is the age of the oldest', () => {
+      // 5 closes, the oldest 5 s old: 1/s.
+      const t = timers({ timed: 5, minTimerMs: 55000, recent: 1, youngestTimerMs: left(0.5, 1.5, 2.5, 3.5, 5) });
+      assert.equal(closeRate(5, t, 60, null), 1);
+      // 3 closes, the oldest 0.5 s old: 3 in the 1 s window.
+      const u = timers({ timed: 3, minTimerMs: 59500, recent: 3, youngestTimerMs: left(0.1, 0.3, 0.5) });
+      assert.equal(closeRate(3, u, 60, null), 3);
+      // One socket with 0 ms left: 1 / 60 s.
+      const v = timers({ timed: 1, minTimerMs: 0, youngestTimerMs: [0] });
+      assert.equal(closeRate(1, v, 60, null), 1 / 60);
+    });
+
+    it('counts the sockets that report a timer, not every TIME_WAIT socket', () => {
+      // 100 TIME_WAIT, 4 with timers, the oldest of them 8 s old: 4 / 8.
+      const t = timers({ timed: 4, minTimerMs: 52000, youngestTimerMs: left(1.5, 3, 5, 8) });
+      assert.equal(closeRate(100, t, 60, null), 0.5);
+    });
+
+    it('the window is at most the TIME_WAIT length', () => {
+      // A timer past the 60 s length (not one the kernel gives): 16 / 60, not 16 / 65.
+      const t = timers({ timed: 16, youngestTimerMs: [...left(...Array.from({ length: 15 }, (_, i) => 1 + i)), -5000] });
+      assert.equal(closeRate(16, t, 60, null), 16 / 60);
+    });
   });
 
-  it('averages a burst over its own span, not the quiet time before it', () => {
-    // 100 closes, the oldest 50 s left: the burst began 10 s ago -> 10/s (not 100/60).
-    assert.equal(closeRate(100, 100, 50000, 60), 10);
-    // The README example: 903 TIME_WAIT, the oldest 9 s old -> ~100/s.
-    assert.equal(closeRate(903, 903, 51000, 60), 903 / 9);
-  });
+  describe('exactly, since a previous read (sinceSeconds)', () => {
+    it('is the closes since that read divided by its time', () => {
+      const t = timers({ timed: 100, minTimerMs: 1000, recent: 3, sinceLastRead: 30, youngestTimerMs: sixteen(0.1, 0.1) });
+      assert.equal(closeRate(100, t, 60, 2), 15);
+      assert.equal(closeRate(100, t, 60, 0.5), 60);
+    });
 
-  it('counts only the sockets that report their timer', () => {
-    assert.equal(closeRate(100, 40, 30000, 60), 40 / 30);
-  });
+    it('is 0 once closes stopped, where one read would still show the decay', () => {
+      const t = timers({ timed: 1000, minTimerMs: 0, sinceLastRead: 0, youngestTimerMs: stoppedFor(8) });
+      assert.equal(closeRate(1000, t, 60, 3), 0);
+      assert.equal(closeRate(1000, t, 60, null), 2);
+    });
 
-  it('clamps the window to at least 1 s', () => {
-    // Oldest 0.2 s old: window 1 s.
-    assert.equal(closeRate(50, 50, 59800, 60), 50);
-    // A timer above the TIME_WAIT length (a negative age): still 1 s.
-    assert.equal(closeRate(20, 20, 70000, 60), 20);
-    // Exactly 1 s old.
-    assert.equal(closeRate(30, 30, 59000, 60), 30);
-  });
-
-  it('clamps the window to at most timeWaitSeconds', () => {
-    // An age past the TIME_WAIT length is cut to it: 10 / 60, not 10 / 65.
-    assert.equal(closeRate(10, 10, -5000, 60), 10 / 60);
-    assert.equal(closeRate(10, 10, -5000, 30), 10 / 30);
+    it('falls back to the single read when the time given is not positive', () => {
+      const t = timers({ timed: 480, minTimerMs: 0, recent: 8, sinceLastRead: 99, youngestTimerMs: sixteen(0.125, 0.125) });
+      assert.equal(closeRate(480, t, 60, 0), 8);
+      assert.equal(closeRate(480, t, 60, -1), 8);
+    });
   });
 });
 
-describe('toPressure: read info and host figures', () => {
-  it('carries the read, the TIME_WAIT sides and the host close rate', () => {
+describe('toCounters', () => {
+  it('carries every counter by name, null for the missing ones', () => {
+    assert.deepEqual(toCounters({ activeOpens: 247, passiveOpens: 88, timeWaitExpired: 0, listenDrops: null, unknownName: 5 }), {
+      activeOpens: 247,
+      passiveOpens: 88,
+      attemptFails: null,
+      estabResets: null,
+      timeWaitExpired: 0,
+      timeWaitRecycled: null,
+      timeWaitKilled: null,
+      timeWaitOverflow: null,
+      listenOverflows: null,
+      listenDrops: null,
+    });
+  });
+
+  it('is all null for no values', () => {
+    const c = toCounters({});
+    assert.equal(Object.keys(c).length, 10);
+    for (const [name, value] of Object.entries(c)) assert.equal(value, null, name);
+  });
+});
+
+describe('toPressure: read info, host figures and counters', () => {
+  it('carries the read, the TIME_WAIT sides, the snapshot given and the counters', () => {
     const native = pressureOf(linuxRange(), [], {
       netnsInode: 4026532111,
       timestamp: 1234,
@@ -199,16 +460,16 @@ describe('toPressure: read info and host figures', () => {
       clientSideTimeWait: 200,
       serverSideTimeWait: 60,
       otherTimeWait: 40,
-      timedTimeWait: 300,
-      minTimerMs: 30000,
+      // 16 youngest 0.5 s apart from 0.5 s: the 16th is 8 s old -> 2/s.
+      timers: timers({ timed: 300, minTimerMs: 30000, recent: 1, youngestTimerMs: sixteen(0.5, 0.5) }),
+      counters: { ...readInfo({ source: 'procfs' }), values: { activeOpens: 12, timeWaitRecycled: 3, attemptFails: null } },
       destinationCount: 17,
     });
-    const p = toPressure(native, linux, 'netlink');
+    const p = toPressure(native, linux, 'netlink', SNAPSHOT);
     assert.equal(p.platform, process.platform);
     assert.equal(p.source, 'netlink');
     assert.equal(p.netnsInode, 4026532111);
-    // The range reports the namespace of the pressure read.
-    assert.equal(p.range.netnsInode, 4026532111);
+    assert.equal(p.range.netnsInode, 4026532111); // the namespace of the pressure read
     assert.equal(p.timestamp, 1234);
     assert.equal(p.durationMs, 7.25);
     assert.equal(p.consistent, false);
@@ -218,108 +479,354 @@ describe('toPressure: read info and host figures', () => {
     assert.equal(p.otherTimeWait, 40);
     assert.equal(p.destinationCount, 17);
     assert.deepEqual(p.destinations, []);
-    // 300 closes, the oldest 30 s old.
-    assert.equal(p.closeRate, 10);
+    assert.equal(p.snapshot, SNAPSHOT);
+    assert.equal(p.closeRate, 2);
+    assert.deepEqual(p.counters, {
+      activeOpens: 12, passiveOpens: null, attemptFails: null, estabResets: null, timeWaitExpired: null,
+      timeWaitRecycled: 3, timeWaitKilled: null, timeWaitOverflow: null, listenOverflows: null, listenDrops: null,
+    });
     assert.deepEqual(p.warnings, []);
   });
 
+  it('gives the host close rate since a previous read', () => {
+    const native = pressureOf(linuxRange(), [], {
+      timeWait: 300,
+      timers: timers({ timed: 300, minTimerMs: 30000, recent: 1, sinceLastRead: 45, youngestTimerMs: sixteen(0.5, 0.5) }),
+    });
+    assert.equal(run(native, linux, 3).closeRate, 15);
+    assert.equal(run(native, linux, null).closeRate, 2);
+  });
+
   it('maps each destination, IPv6 by its family number', () => {
-    const p = toPressure(pressureOf(linuxRange(), [
-      dest({ family: 6, localAddress: '::1', remoteAddress: '::1', remotePort: 443, portsInUse: 7, timeWait: 3, established: 2, other: 2 }),
+    const p = run(pressureOf(linuxRange(), [
+      dest({ family: 6, localAddress: 'fd00::1', remoteAddress: 'fd00::2', remotePort: 443, portsInUse: 7, timeWait: 3, established: 2, other: 2 }),
       dest({ portsInUse: 1, established: 1 }),
-    ]), linux, 'netlink');
+    ]));
     assert.equal(p.destinations.length, 2);
     const [six, four] = p.destinations;
     assert.equal(six.family, 'ipv6');
-    assert.equal(six.localAddress, '::1');
-    assert.equal(six.remoteAddress, '::1');
+    assert.equal(six.localAddress, 'fd00::1');
+    assert.equal(six.remoteAddress, 'fd00::2');
     assert.equal(six.remotePort, 443);
     assert.equal(six.portsInUse, 7);
     assert.equal(six.timeWait, 3);
     assert.equal(six.established, 2);
     assert.equal(six.other, 2);
-    // TIME_WAIT sockets but none timed: no rate.
+    assert.equal(six.reusable, 0);
+    // TIME_WAIT sockets, none timed: no rate.
     assert.equal(six.closeRate, null);
     assert.equal(four.family, 'ipv4');
     assert.equal(four.closeRate, 0);
     assert.equal(four.secondsToExhaustion, null);
+    assert.equal(four.status, 'fine');
+  });
+
+  describe('hostPorts', () => {
+    it('gives inUse, listening, what is left of the range and its share', () => {
+      const p = run(pressureOf(wide(), [], { hostPortsInUse: 7000, hostPortsListening: 25 }));
+      assert.deepEqual(p.hostPorts, { inUse: 7000, listening: 25, available: 28000, utilization: 0.2 });
+    });
+
+    it('measures against the available ports, not the size', () => {
+      const p = run(pressureOf(linuxRange({ ...WIDE, reservedInRange: 10000 }), [], { hostPortsInUse: 5000 }));
+      assert.equal(p.hostPorts.available, 20000);
+      assert.equal(p.hostPorts.utilization, 0.2);
+    });
+
+    it('floors available at 0 and caps utilization at 1', () => {
+      // 10,000 reserved of 35,000; 26,000 held (reserved ports bound explicitly count too).
+      const p = run(pressureOf(linuxRange({ ...WIDE, reservedInRange: 10000 }), [], { hostPortsInUse: 26000 }));
+      assert.equal(p.hostPorts.available, 0);
+      assert.equal(p.hostPorts.utilization, 1);
+    });
+
+    it('is at utilization 1 when no port is available', () => {
+      const p = run(pressureOf(linuxRange({ low: 40000, high: 40009, reservedInRange: 10 }), []));
+      assert.equal(p.hostPorts.available, 0);
+      assert.equal(p.hostPorts.utilization, 1);
+    });
+  });
+});
+
+describe('toPressure: reusable', () => {
+  const one = (d, sysctls = REUSE_ON, platform = linux) => run(pressureOf(wide(sysctls), [d]), platform).destinations[0];
+  // 900 TIME_WAIT, 850 of them past the reuse delay.
+  const busy = (over = {}) => dest({
+    portsInUse: 1000, timeWait: 900, established: 100,
+    timers: timers({ timed: 900, minTimerMs: 0, pastReuseDelay: 850, youngestTimerMs: sixteen(0.5, 0.5) }),
+    ...over,
+  });
+
+  it('is the TIME_WAIT sockets past the reuse delay where tcp_tw_reuse 1 applies', () => {
+    const d = one(busy());
+    assert.equal(d.reusable, 850);
+    assert.equal(d.utilization, (1000 - 850) / WIDE_SIZE);
+  });
+
+  it('is capped by the TIME_WAIT count', () => {
+    const d = one(busy({ timeWait: 600, established: 400, timers: timers({ timed: 600, pastReuseDelay: 850, youngestTimerMs: [0] }) }));
+    assert.equal(d.reusable, 600);
+    assert.equal(d.utilization, (1000 - 600) / WIDE_SIZE);
+  });
+
+  it('is 0 without reuse: tcp_tw_reuse 0, or 1 without timestamps', () => {
+    assert.equal(one(busy(), { tcp_tw_reuse: sysctl(0) }).reusable, 0);
+    assert.equal(one(busy(), { tcp_tw_reuse: sysctl(1), tcp_timestamps: sysctl(0) }).reusable, 0);
+    assert.equal(one(busy(), { tcp_tw_reuse: undefined }).reusable, 0);
+    assert.equal(one(busy(), { tcp_tw_reuse: sysctl(0) }).utilization, 1000 / WIDE_SIZE);
+  });
+
+  it('with tcp_tw_reuse 2, only where an end is loopback', () => {
+    const cases = [
+      // [local, remote, reuses]
+      ['127.0.0.1', '127.0.0.1', true],
+      ['10.0.0.1', '127.0.0.5', true],
+      ['127.1.2.3', '10.0.0.2', true],
+      ['::1', '::1', true],
+      ['::ffff:127.0.0.1', '::ffff:127.0.0.1', true],
+      ['::ffff:10.0.0.1', '::ffff:127.0.0.9', true],
+      ['10.0.0.1', '10.0.0.2', false],
+      ['::ffff:10.0.0.1', '::ffff:10.0.0.2', false],
+      ['fd00::1', 'fd00::2', false],
+      ['10.0.0.1', '128.0.0.1', false],
+    ];
+    for (const [localAddress, remoteAddress, reuses] of cases) {
+      const family = localAddress.includes(':') && !localAddress.startsWith('::ffff:') ? 6 : 4;
+      const d = one(busy({ family, localAddress, remoteAddress }), REUSE_LOOPBACK);
+      assert.equal(d.reusable, reuses ? 850 : 0, `${localAddress} -> ${remoteAddress}`);
+      assert.equal(d.maxConnectRate, reuses ? 35000 : WIDE_RATE, `${localAddress} -> ${remoteAddress}`);
+    }
+  });
+
+  it('with tcp_tw_reuse 2 and timestamps off, not even for loopback', () => {
+    const d = one(busy({ localAddress: '127.0.0.1', remoteAddress: '127.0.0.1' }), { tcp_tw_reuse: sysctl(2), tcp_timestamps: sysctl(0) });
+    assert.equal(d.reusable, 0);
+  });
+
+  it('is 0 on Windows', () => {
+    const p = run(pressureOf(winRange(), [busy({ portsInUse: 1000 })]), win32);
+    assert.equal(p.destinations[0].reusable, 0);
+    assert.equal(p.destinations[0].utilization, 1000 / WINDOWS_DEFAULT_SIZE);
   });
 });
 
 describe('toPressure: utilization', () => {
-  it('is portsInUse / available', () => {
-    const p = toPressure(pressureOf(linuxRange(), [dest({ portsInUse: 1000, established: 1000 })]), linux, 'netlink');
-    assert.equal(p.destinations[0].utilization, 1000 / 28232);
+  const util = (native) => run(native).destinations[0].utilization;
+
+  it('is (portsInUse - reusable + hostPorts.listening) / available', () => {
+    assert.equal(util(pressureOf(wide(), [dest({ portsInUse: 1000, established: 1000 })])), 1000 / WIDE_SIZE);
+    // 500 listening ports in the range are unavailable to every destination.
+    assert.equal(util(pressureOf(wide(), [dest({ portsInUse: 1000, established: 1000 })], { hostPortsListening: 500 })), 1500 / WIDE_SIZE);
+    // With reuse: 300 TIME_WAIT past the delay come off.
+    const reuse = pressureOf(wide(REUSE_ON), [dest({
+      portsInUse: 1000, timeWait: 400, established: 600,
+      timers: timers({ timed: 400, pastReuseDelay: 300, youngestTimerMs: [0] }),
+    })], { hostPortsListening: 500 });
+    assert.equal(util(reuse), (1000 - 300 + 500) / WIDE_SIZE);
   });
 
   it('counts reserved ports out of available', () => {
-    const p = toPressure(pressureOf(linuxRange({ ...WIDE, reservedInRange: 10000 }), [dest({ portsInUse: 5000, established: 5000 })]), linux, 'netlink');
-    assert.equal(p.destinations[0].utilization, 5000 / 25000);
+    assert.equal(util(pressureOf(linuxRange({ ...WIDE, reservedInRange: 10000 }), [dest({ portsInUse: 5000, established: 5000 })])), 0.2);
+  });
+
+  it('is at most 1', () => {
+    const p = run(pressureOf(wide(), [dest({ portsInUse: 34800, established: 34800 })], { hostPortsListening: 500 }));
+    assert.equal(p.destinations[0].utilization, 1);
+    assert.equal(p.destinations[0].status, 'exhausted');
   });
 
   it('is 1 when no port is available', () => {
     // 10 ports, all reserved.
-    const p = toPressure(pressureOf(linuxRange({ low: 40000, high: 40009, reservedInRange: 10 }), [dest()]), linux, 'netlink');
+    const p = run(pressureOf(linuxRange({ low: 40000, high: 40009, reservedInRange: 10 }), [dest()]));
     assert.equal(p.range.available, 0);
     assert.equal(p.destinations[0].utilization, 1);
     assert.equal(p.destinations[0].secondsToExhaustion, 0);
+    assert.equal(p.destinations[0].status, 'exhausted');
+  });
+});
+
+describe('toPressure: maxConnectRate per destination', () => {
+  it('is range.maxConnectRate without reuse, range.maxReuseConnectRate with it', () => {
+    const off = run(pressureOf(wide(), [dest()])).destinations[0];
+    assert.equal(off.maxConnectRate, WIDE_RATE);
+    const on = run(pressureOf(wide(REUSE_ON), [dest()])).destinations[0];
+    assert.equal(on.maxConnectRate, 35000); // 35,000 ports / 1 s
+    const delay = run(pressureOf(wide({ ...REUSE_ON, tcp_tw_reuse_delay: sysctl(500) }), [dest()])).destinations[0];
+    assert.equal(delay.maxConnectRate, 70000);
+  });
+
+  it('is the TIME_WAIT rate on Windows', () => {
+    const d = run(pressureOf(winRange(), [dest()]), win32).destinations[0];
+    assert.equal(d.maxConnectRate, WINDOWS_DEFAULT_SIZE / 120);
   });
 });
 
 describe('toPressure: secondsToExhaustion', () => {
-  // 40000-40999: 1,000 ports, TIME_WAIT 60 s.
-  const small = () => linuxRange({ low: 40000, high: 40999 });
-  const one = (d, platform = linux, range = small()) => toPressure(pressureOf(range, [d]), platform, 'x').destinations[0];
+  // Without reuse: a port stays blocked 60 s; 35,000 available.
+  // 500/s with 20,000 TIME_WAIT and `established` others.
+  const fillingAt = (rate, established, extra = {}) => dest({
+    portsInUse: 20000 + established, timeWait: 20000, established,
+    timers: closingAt(rate, extra),
+  });
+  const one = (d, sysctls = {}, over = {}) => run(pressureOf(wide(sysctls), [d], over)).destinations[0];
 
-  it('is 0 when the destination is full', () => {
-    assert.equal(one(dest({ portsInUse: 1000, established: 1000 })).secondsToExhaustion, 0);
-    assert.equal(one(dest({ portsInUse: 1001, established: 1001 })).secondsToExhaustion, 0);
+  it('is 0 while the destination has no port left', () => {
+    assert.equal(one(dest({ portsInUse: 35000, established: 35000 })).secondsToExhaustion, 0);
+    assert.equal(one(dest({ portsInUse: 35001, established: 35001 })).secondsToExhaustion, 0);
+    // Listeners fill the rest.
+    assert.equal(one(dest({ portsInUse: 34000, established: 34000 }), {}, { hostPortsListening: 1000 }).secondsToExhaustion, 0);
   });
 
-  it('is null when the rate settles below available', () => {
-    // 120 closes over 60 s = 2/s; TIME_WAIT settles at 2 * 60 = 120, plus 30 others = 150 < 1000.
-    const d = one(dest({ portsInUse: 150, timeWait: 120, established: 30, timedTimeWait: 120, minTimerMs: 0 }));
-    assert.equal(d.closeRate, 2);
+  it('is null when rate * TIME_WAIT + the other ports stays below available', () => {
+    // 500 * 60 + 4,999 = 34,999 < 35,000.
+    const d = one(fillingAt(500, 4999, { expiringSoon: 1000 }));
+    assert.equal(d.closeRate, 500);
     assert.equal(d.secondsToExhaustion, null);
+    assert.equal(d.status, 'fine'); // 500 < 525 and 24,999 / 35,000 < 0.8
   });
 
-  it('is (available - portsInUse) / rate when the rate fills the range', () => {
-    // 900 closes in 9 s = 100/s; 100 * 60 + 2 >= 1000 -> (1000 - 902) / 100.
-    const d = one(dest({ portsInUse: 902, timeWait: 900, established: 2, timedTimeWait: 900, minTimerMs: 51000 }));
-    assert.equal(d.closeRate, 100);
-    assert.equal(d.secondsToExhaustion, (1000 - 902) / 100);
+  it('is (available - blocked) / (rate - expiringSoon / 10) once it fills the range', () => {
+    // 500 * 60 + 5,000 = 35,000, not below: 1,000 expire in the next 10 s (100/s back),
+    // so the 10,000 free ports fill at 400/s -> 25 s.
+    const d = one(fillingAt(500, 5000, { expiringSoon: 1000 }));
+    assert.equal(d.closeRate, 500);
+    assert.equal(d.utilization, 25000 / WIDE_SIZE);
+    assert.equal(d.secondsToExhaustion, 25);
+    assert.equal(d.status, 'at-limit');
   });
 
-  it('counts a rate that settles exactly at available as filling it', () => {
-    // 480 closes in 30 s = 16/s; 16 * 60 + 40 others = 1000, not below 1000 -> (1000 - 520) / 16 = 30.
-    const d = one(dest({ portsInUse: 520, timeWait: 480, established: 40, timedTimeWait: 480, minTimerMs: 30000 }));
-    assert.equal(d.closeRate, 16);
-    assert.equal(d.secondsToExhaustion, 30);
+  it('counts the listening ports among the other ports and the blocked ones', () => {
+    // 500 * 60 + 4,000 others + 1,000 listening = 35,000; blocked 24,000 + 1,000.
+    const d = one(fillingAt(500, 4000, { expiringSoon: 1000 }), {}, { hostPortsListening: 1000 });
+    assert.equal(d.secondsToExhaustion, 25);
+    const none = one(fillingAt(500, 4000, { expiringSoon: 1000 }), {}, { hostPortsListening: 999 });
+    assert.equal(none.secondsToExhaustion, null);
+  });
+
+  it('divides by the rate alone when the expiries outrun it now', () => {
+    // 600/s come back against 500/s closing: 10,000 / 500.
+    assert.equal(one(fillingAt(500, 5000, { expiringSoon: 6000 })).secondsToExhaustion, 20);
+    // Exactly as fast (500/s back): the difference is 0, also the rate alone.
+    assert.equal(one(fillingAt(500, 5000, { expiringSoon: 5000 })).secondsToExhaustion, 20);
+    // Nothing expiring: 10,000 / 500.
+    assert.equal(one(fillingAt(500, 5000)).secondsToExhaustion, 20);
+  });
+
+  it('holds a port only for the reuse delay where reuse applies', () => {
+    // The same 500/s with tcp_tw_reuse 1 (1 s): 500 * 1 + 5,000 < 35,000 -> null.
+    const d = one(fillingAt(500, 5000, { expiringSoon: 1000 }), REUSE_ON);
+    assert.equal(d.secondsToExhaustion, null);
+    assert.equal(d.status, 'fine');
+    // tcp_tw_reuse 2 for a non-loopback destination: the 60 s TIME_WAIT, 25 s as without reuse.
+    assert.equal(one(fillingAt(500, 5000, { expiringSoon: 1000 }), REUSE_LOOPBACK).secondsToExhaustion, 25);
+  });
+
+  it('with reuse, runs out when rate * delay + the other ports reach available', () => {
+    // tcp_tw_reuse_delay 2 s; a burst of 500/s began 1 s ago: 700 TIME_WAIT, 500 of them
+    // recent, 200 older ones past the delay (50 of those expiring soon). 33,500 established
+    // and 500 listening: 500 * 2 + 34,000 = 35,000, not below. Blocked: 34,200 - 200 + 500 =
+    // 34,500. The expiring ports are already reusable (counted off as `reusable`), so the
+    // free ones fill at the close rate: 500 / 500 = 1 s.
+    const d = one(dest({
+      portsInUse: 34200, timeWait: 700, established: 33500,
+      timers: closingAt(500, { timed: 700, pastReuseDelay: 200, expiringSoon: 50 }),
+    }), { ...REUSE_ON, tcp_tw_reuse_delay: sysctl(2000) }, { hostPortsListening: 500 });
+    assert.equal(d.closeRate, 500);
+    assert.equal(d.reusable, 200);
+    assert.equal(d.maxConnectRate, 17500);
+    assert.equal(d.utilization, 34500 / WIDE_SIZE);
+    assert.equal(d.secondsToExhaustion, 1);
+    assert.equal(d.status, 'at-limit');
   });
 
   it('is null without a rate (no timers) or at rate 0', () => {
-    assert.equal(one(dest({ portsInUse: 990, timeWait: 990 })).secondsToExhaustion, null);
-    assert.equal(one(dest({ portsInUse: 990, established: 990 })).secondsToExhaustion, null);
+    assert.equal(one(dest({ portsInUse: 34990, timeWait: 34990 })).secondsToExhaustion, null);
+    assert.equal(one(dest({ portsInUse: 34990, established: 34990 })).secondsToExhaustion, null);
+  });
+
+  it('uses the exact rate since a previous read', () => {
+    // 1,500 closes in the last 3 s: 500/s -> as above, 25 s.
+    const d = dest({ portsInUse: 25000, timeWait: 20000, established: 5000, timers: closingAt(16, { sinceLastRead: 1500, expiringSoon: 1000 }) });
+    const p = run(pressureOf(wide(), [d]), linux, 3);
+    assert.equal(p.destinations[0].closeRate, 500);
+    assert.equal(p.destinations[0].secondsToExhaustion, 25);
   });
 
   it('is null on Windows unless the destination is full', () => {
     const range = winRange({ low: 64536, high: 65535 }); // 1,000 ports
-    const busy = one(dest({ portsInUse: 999, timeWait: 999, timedTimeWait: 999, minTimerMs: 100000 }), win32, range);
+    const busy = run(pressureOf(range, [dest({ portsInUse: 999, timeWait: 999, timers: closingAt(999) })]), win32).destinations[0];
     assert.equal(busy.closeRate, null);
     assert.equal(busy.secondsToExhaustion, null);
-    const full = one(dest({ portsInUse: 1000, timeWait: 1000, timedTimeWait: 1000 }), win32, range);
+    const full = run(pressureOf(range, [dest({ portsInUse: 1000, timeWait: 1000, timers: closingAt(1000) })]), win32).destinations[0];
     assert.equal(full.closeRate, null);
     assert.equal(full.secondsToExhaustion, 0);
+  });
+});
+
+describe('toPressure: status', () => {
+  const one = (d, sysctls = {}, over = {}) => run(pressureOf(wide(sysctls), [d], over)).destinations[0];
+  // A rate with few other ports: rate * 60 + 100 stays below 35,000 for rates up to 581/s.
+  // At least `rate` TIME_WAIT sockets, as closing that fast leaves.
+  const closing = (rate, sysctls = {}) => {
+    const timeWait = Math.max(2000, rate);
+    return one(dest({ portsInUse: timeWait + 100, timeWait, established: 100, timers: closingAt(rate) }), sysctls);
+  };
+
+  it("is 'exhausted' with no port left", () => {
+    assert.equal(one(dest({ portsInUse: 35000, established: 35000 })).status, 'exhausted');
+  });
+
+  it("is 'at-limit' closing at 90 % of maxConnectRate or more", () => {
+    assert.equal(AT_LIMIT_SHARE * WIDE_RATE, 525);
+    const at = closing(525);
+    assert.equal(at.secondsToExhaustion, null); // 525 * 60 + 100 < 35,000
+    assert.equal(at.status, 'at-limit');
+    assert.equal(closing(530).status, 'at-limit');
+    assert.equal(closing(524).status, 'fine');
+  });
+
+  it("is 'at-limit' when it runs out at the current rates, below 90 % of the limit", () => {
+    // 500/s (< 525/s) with 5,000 others: runs out.
+    const d = one(dest({ portsInUse: 25000, timeWait: 20000, established: 5000, timers: closingAt(500) }));
+    assert.equal(d.closeRate, 500);
+    assert.notEqual(d.secondsToExhaustion, null);
+    assert.equal(d.status, 'at-limit');
+  });
+
+  it("with reuse, measures the rate against maxReuseConnectRate", () => {
+    // 600/s is above the 583.3/s of TIME_WAIT, far below the 35,000/s of reuse.
+    assert.equal(closing(600).status, 'at-limit');
+    assert.equal(closing(600, REUSE_ON).status, 'fine');
+    // 31,500 = 90 % of 35,000 (its 31,600 ports in use are above 80 % too: 'high' below it).
+    assert.equal(closing(31500, REUSE_ON).status, 'at-limit');
+    assert.equal(closing(31500, REUSE_ON).secondsToExhaustion, null); // 31,500 * 1 + 100 < 35,000
+    assert.equal(closing(31499, REUSE_ON).status, 'high');
+  });
+
+  it("is 'high' above 80 % utilization, 'fine' at 80 % or below", () => {
+    assert.equal(one(dest({ portsInUse: 28001, established: 28001 })).status, 'high');
+    assert.equal(one(dest({ portsInUse: 28000, established: 28000 })).status, 'fine');
+    assert.equal(one(dest({ portsInUse: 27501, established: 27501 }), {}, { hostPortsListening: 500 }).status, 'high');
+    assert.equal(one(dest()).status, 'fine');
+  });
+
+  it('on Windows comes from utilization only', () => {
+    const range = winRange({ low: 64536, high: 65535 }); // 1,000 ports
+    const status = (portsInUse) => run(pressureOf(range, [dest({ portsInUse, timeWait: portsInUse, timers: closingAt(5000) })]), win32).destinations[0].status;
+    assert.equal(status(1000), 'exhausted');
+    assert.equal(status(801), 'high');
+    assert.equal(status(800), 'fine'); // timers that would give 5,000/s do not count
+    assert.equal(status(10), 'fine');
   });
 });
 
 describe('toPressure: Windows gives no close rate', () => {
   it('is null for the host and every destination, timers or not', () => {
     const native = pressureOf(winRange(), [
-      dest({ portsInUse: 10, timeWait: 10, timedTimeWait: 10, minTimerMs: 60000 }),
+      dest({ portsInUse: 16, timeWait: 16, timers: closingAt(16) }),
       dest({ remotePort: 80 }),
-    ], { timeWait: 10, timedTimeWait: 10, minTimerMs: 60000 });
-    const p = toPressure(native, win32, 'GetExtendedTcpTable');
+    ], { timeWait: 16, timers: closingAt(16) });
+    const p = toPressure(native, win32, 'GetExtendedTcpTable', SNAPSHOT, 2);
     assert.equal(p.closeRate, null);
     assert.equal(p.destinations[0].closeRate, null);
     assert.equal(p.destinations[1].closeRate, null);
@@ -328,169 +835,242 @@ describe('toPressure: Windows gives no close rate', () => {
   });
 });
 
-describe('warnings: DESTINATION_PORTS_HIGH', () => {
-  const wide = () => linuxRange(WIDE);
-  const limit = HIGH_UTILIZATION * WIDE_SIZE; // 28,000
-
-  it('is 0.8', () => {
-    assert.equal(HIGH_UTILIZATION, 0.8);
-    assert.equal(limit, 28000);
+describe('warnings: DESTINATION_PORTS_EXHAUSTED', () => {
+  it('fires with no port left, together with DESTINATION_PORTS_HIGH', () => {
+    const p = run(pressureOf(wide(), [dest({ portsInUse: 35000, established: 35000 })]));
+    assert.deepEqual(codes(p), ['DESTINATION_PORTS_EXHAUSTED', 'DESTINATION_PORTS_HIGH']);
+    const [w] = p.warnings;
+    assert.equal(w.destination, p.destinations[0]);
+    assert.equal(
+      w.message,
+      '10.0.0.1 -> 10.0.0.2:3306 has no ephemeral port left (35,000 in use, 0 reusable, of 35,000): connect() to it ' +
+        'fails with EADDRNOTAVAIL now; pool or keep connections alive, widen the port range, or add local or remote addresses.',
+    );
   });
 
+  it('counts listeners and leaves out reusable ports', () => {
+    // 34,500 in use + 500 listening.
+    const listeners = run(pressureOf(wide(), [dest({ portsInUse: 34500, established: 34500 })], { hostPortsListening: 500 }));
+    assert.ok(codes(listeners).includes('DESTINATION_PORTS_EXHAUSTED'));
+    // 35,000 in use, 1 of them reusable: not exhausted.
+    const reusable = run(pressureOf(wide(REUSE_ON), [dest({
+      portsInUse: 35000, timeWait: 1, established: 34999, timers: timers({ timed: 1, pastReuseDelay: 1, youngestTimerMs: [0] }),
+    })]));
+    assert.equal(reusable.destinations[0].reusable, 1);
+    assert.deepEqual(destinationCodes(reusable), ['DESTINATION_PORTS_HIGH']);
+  });
+
+  it('does not fire with one port left', () => {
+    const p = run(pressureOf(wide(), [dest({ portsInUse: 34999, established: 34999 })]));
+    assert.deepEqual(codes(p), ['DESTINATION_PORTS_HIGH']);
+  });
+
+  it('fires on Windows too', () => {
+    const p = run(pressureOf(winRange(), [dest({ portsInUse: 16384, established: 16384 })]), win32);
+    assert.deepEqual(codes(p), ['DESTINATION_PORTS_EXHAUSTED', 'DESTINATION_PORTS_HIGH']);
+  });
+});
+
+describe('warnings: DESTINATION_PORTS_HIGH', () => {
+  const limit = HIGH_UTILIZATION * WIDE_SIZE; // 28,000
+
   it('fires above 80 % of available', () => {
-    const p = toPressure(pressureOf(wide(), [dest({ portsInUse: limit + 1, established: limit + 1 })]), linux, 'netlink');
+    const p = run(pressureOf(wide(), [dest({ portsInUse: limit + 1, established: limit + 1 })]));
     assert.deepEqual(codes(p), ['DESTINATION_PORTS_HIGH']);
     const [w] = p.warnings;
     assert.equal(w.destination, p.destinations[0]);
-    assert.match(w.message, /^10\.0\.0\.1 -> 10\.0\.0\.2:3306 holds 80% of 35,000 ephemeral ports/);
-    assert.match(w.message, /EADDRNOTAVAIL/);
+    assert.equal(
+      w.message,
+      '10.0.0.1 -> 10.0.0.2:3306 holds 80% of 35,000 ephemeral ports; connect() to it fails with EADDRNOTAVAIL at 100%: ' +
+        'pool or keep connections alive, widen the port range, or add local or remote addresses.',
+    );
   });
 
   it('does not fire at exactly 80 %', () => {
-    const p = toPressure(pressureOf(wide(), [dest({ portsInUse: limit, established: limit })]), linux, 'netlink');
-    assert.deepEqual(codes(p), []);
+    assert.deepEqual(codes(run(pressureOf(wide(), [dest({ portsInUse: limit, established: limit })]))), []);
+  });
+
+  it('counts listeners and leaves out reusable ports', () => {
+    assert.deepEqual(codes(run(pressureOf(wide(), [dest({ portsInUse: 27990, established: 27990 })], { hostPortsListening: 11 }))), ['DESTINATION_PORTS_HIGH']);
+    const reuse = run(pressureOf(wide(REUSE_ON), [dest({
+      portsInUse: 30000, timeWait: 5000, established: 25000, timers: timers({ timed: 5000, pastReuseDelay: 2000, youngestTimerMs: [0] }),
+    })]));
+    assert.equal(reuse.destinations[0].utilization, 0.8);
+    assert.deepEqual(codes(reuse), []);
   });
 
   it('names an IPv6 destination in brackets, one warning per busy destination', () => {
-    const p = toPressure(pressureOf(wide(), [
-      dest({ family: 6, localAddress: 'fd00::1', remoteAddress: 'fd00::2', remotePort: 443, portsInUse: 35000, established: 35000 }),
+    const p = run(pressureOf(wide(), [
+      dest({ family: 6, localAddress: 'fd00::1', remoteAddress: 'fd00::2', remotePort: 443, portsInUse: 34000, established: 34000 }),
       dest({ portsInUse: 10, established: 10 }),
       dest({ remotePort: 5432, portsInUse: 30000, established: 30000 }),
-    ]), linux, 'netlink');
+    ]));
     const high = warningOf(p, 'DESTINATION_PORTS_HIGH');
     assert.equal(high.length, 2);
-    assert.match(high[0].message, /^fd00::1 -> \[fd00::2\]:443 holds 100% of 35,000/);
+    assert.match(high[0].message, /^fd00::1 -> \[fd00::2\]:443 holds 97% of 35,000/);
     assert.equal(high[1].destination.remotePort, 5432);
   });
 
   it('fires on Windows too', () => {
-    const p = toPressure(pressureOf(winRange(), [dest({ portsInUse: 16384, established: 16384 })]), win32, 'x');
-    assert.deepEqual(codes(p), ['DESTINATION_PORTS_HIGH']);
+    assert.deepEqual(codes(run(pressureOf(winRange(), [dest({ portsInUse: 16000, established: 16000 })]), win32)), ['DESTINATION_PORTS_HIGH']);
   });
 });
 
 describe('warnings: CLOSE_RATE_ABOVE_LIMIT', () => {
-  // 35,000 ports / 60 s = 583.3/s sustained per destination.
-  const MAX_RATE = WIDE_SIZE / 60;
-  // 6,000 closes, the oldest 10 s old: 600/s, above the limit.
-  const fast = (over = {}) => dest({ portsInUse: 6000, timeWait: 6000, timedTimeWait: 6000, minTimerMs: 50000, ...over });
-  // 5,800 closes in 10 s: 580/s, below it.
-  const slow = (over = {}) => dest({ portsInUse: 5800, timeWait: 5800, timedTimeWait: 5800, minTimerMs: 50000, ...over });
-  const run = (d, sysctls = {}) => toPressure(pressureOf(linuxRange({ ...WIDE, sysctls }), [d]), linux, 'netlink');
+  // 2,000 TIME_WAIT (or `rate`, when more) and 100 others: rate * 60 + 100 stays below 35,000
+  // for rates up to 581/s.
+  const closing = (rate, over = {}) => {
+    const timeWait = Math.max(2000, rate);
+    return dest({ portsInUse: timeWait + 100, timeWait, established: 100, timers: closingAt(rate), ...over });
+  };
+  const one = (d, sysctls = {}) => run(pressureOf(wide(sysctls), [d]));
 
-  it('fires when a destination closes faster than maxConnectRate without reuse', () => {
-    const p = run(fast(), { tcp_tw_reuse: { value: 0, source: 'sysctl' } });
-    assert.equal(p.range.maxConnectRate, MAX_RATE);
-    assert.equal(p.destinations[0].closeRate, 600);
-    assert.ok(600 > MAX_RATE);
+  it('fires at 90 % of maxConnectRate without reuse', () => {
+    const p = one(closing(530));
+    assert.equal(p.destinations[0].closeRate, 530);
     assert.deepEqual(codes(p), ['CLOSE_RATE_ABOVE_LIMIT']);
     const [w] = p.warnings;
     assert.equal(w.destination, p.destinations[0]);
     assert.equal(
       w.message,
-      '10.0.0.1 -> 10.0.0.2:3306 closes 600 connections/s, above the 583.3/s its ports sustain for 60 s of TIME_WAIT: ' +
+      '10.0.0.1 -> 10.0.0.2:3306 closes 530 connections/s, at or above the 583.3/s its ports sustain for 60 s of TIME_WAIT: ' +
         'reuse connections (pooling, keep-alive), or allow TIME_WAIT reuse (Linux: net.ipv4.tcp_tw_reuse=1 with tcp_timestamps).',
     );
+    assert.deepEqual(codes(one(closing(525))), ['CLOSE_RATE_ABOVE_LIMIT']);
   });
 
-  it('does not fire below maxConnectRate', () => {
-    const p = run(slow());
-    assert.equal(p.destinations[0].closeRate, 580);
-    assert.deepEqual(codes(p), []);
+  it('does not fire below 90 %', () => {
+    assert.deepEqual(codes(one(closing(524))), []);
   });
 
-  it('does not fire without timers (no rate)', () => {
-    assert.deepEqual(codes(run(fast({ timedTimeWait: 0 }))), []);
+  it('says when the destination runs out', () => {
+    // 550/s, 20,000 TIME_WAIT and 5,000 others: 550 * 60 + 5,000 >= 35,000; 500 expire in
+    // 10 s (50/s back): 10,000 / 500 = 20 s.
+    const p = one(dest({ portsInUse: 25000, timeWait: 20000, established: 5000, timers: closingAt(550, { expiringSoon: 500 }) }));
+    assert.equal(p.destinations[0].secondsToExhaustion, 20);
+    assert.match(p.warnings[0].message, /^10\.0\.0\.1 -> 10\.0\.0\.2:3306 closes 550 connections\/s, at or above the 583\.3\/s its ports sustain for 60 s of TIME_WAIT, out of ports in about 20 s: /);
   });
 
-  it('is lifted by tcp_tw_reuse 1 with timestamps', () => {
-    const on = { tcp_tw_reuse: { value: 1, source: 'sysctl' }, tcp_timestamps: { value: 1, source: 'sysctl' } };
-    assert.deepEqual(codes(run(fast(), on)), []);
+  it('says "out of ports now" when exhausted', () => {
+    const p = one(dest({ portsInUse: 35000, timeWait: 30000, established: 5000, timers: closingAt(600) }));
+    assert.deepEqual(codes(p), ['DESTINATION_PORTS_EXHAUSTED', 'DESTINATION_PORTS_HIGH', 'CLOSE_RATE_ABOVE_LIMIT']);
+    assert.match(warningOf(p, 'CLOSE_RATE_ABOVE_LIMIT')[0].message, /of TIME_WAIT, out of ports now: reuse connections/);
+  });
+
+  it('with reuse, the limit is maxReuseConnectRate', () => {
+    // 600/s is no issue where 35,000/s are sustained.
+    assert.deepEqual(codes(one(closing(600), REUSE_ON)), []);
+    // 31,500/s is 90 % of 35,000/s.
+    // Its 31,600 ports in use are above 80 % too.
+    const p = one(closing(31500), REUSE_ON);
+    assert.equal(p.destinations[0].maxConnectRate, 35000);
+    assert.deepEqual(codes(p), ['DESTINATION_PORTS_HIGH', 'CLOSE_RATE_ABOVE_LIMIT']);
+    assert.equal(
+      warningOf(p, 'CLOSE_RATE_ABOVE_LIMIT')[0].message,
+      '10.0.0.1 -> 10.0.0.2:3306 closes 31,500 connections/s, at or above the 35,000/s its ports sustain with TIME_WAIT ' +
+        'reuse after 1,000 ms: reuse connections (pooling, keep-alive).',
+    );
+    assert.deepEqual(codes(one(closing(31499), REUSE_ON)), ['DESTINATION_PORTS_HIGH']);
+  });
+
+  it('with tcp_tw_reuse 2, the reuse limit for loopback, the TIME_WAIT limit elsewhere', () => {
+    const loop = one(closing(600, { localAddress: '127.0.0.1', remoteAddress: '127.0.0.1' }), REUSE_LOOPBACK);
+    assert.deepEqual(codes(loop), []);
+    const away = one(closing(600), REUSE_LOOPBACK);
+    assert.deepEqual(codes(away), ['CLOSE_RATE_ABOVE_LIMIT']);
+    // 600 * 60 + 100 >= 35,000: (35,000 - 2,100) / 600 = 54.8 s.
+    assert.equal(away.destinations[0].secondsToExhaustion, 32900 / 600);
+    assert.match(away.warnings[0].message, /for 60 s of TIME_WAIT, out of ports in about 54\.8 s: reuse connections \(pooling, keep-alive\), or allow TIME_WAIT reuse/);
   });
 
   it('is not lifted by tcp_tw_reuse 1 without timestamps', () => {
-    const off = { tcp_tw_reuse: { value: 1, source: 'sysctl' }, tcp_timestamps: { value: 0, source: 'sysctl' } };
-    assert.deepEqual(codes(run(fast(), off)), ['CLOSE_RATE_ABOVE_LIMIT']);
-    const missing = { tcp_tw_reuse: { value: 1, source: 'sysctl' }, tcp_timestamps: undefined };
-    assert.deepEqual(codes(run(fast(), missing)), ['CLOSE_RATE_ABOVE_LIMIT']);
+    assert.deepEqual(codes(one(closing(600), { tcp_tw_reuse: sysctl(1), tcp_timestamps: sysctl(0) })), ['CLOSE_RATE_ABOVE_LIMIT']);
+    assert.deepEqual(codes(one(closing(600), { tcp_tw_reuse: sysctl(1), tcp_timestamps: undefined })), ['CLOSE_RATE_ABOVE_LIMIT']);
   });
 
-  it('is lifted by tcp_tw_reuse 2 only when an end is loopback', () => {
-    const loopbackOnly = { tcp_tw_reuse: { value: 2, source: 'sysctl' }, tcp_timestamps: { value: 1, source: 'sysctl' } };
-    const cases = [
-      // [local, remote, warned]
-      ['127.0.0.1', '127.0.0.1', false],
-      ['10.0.0.1', '127.0.0.5', false],
-      ['127.1.2.3', '10.0.0.2', false],
-      ['::1', '::1', false],
-      ['::ffff:127.0.0.1', '::ffff:127.0.0.1', false],
-      ['::ffff:10.0.0.1', '::ffff:127.0.0.9', false],
-      ['10.0.0.1', '10.0.0.2', true],
-      ['::ffff:10.0.0.1', '::ffff:10.0.0.2', true],
-      ['fd00::1', 'fd00::2', true],
-      ['10.0.0.1', '128.0.0.1', true],
-    ];
-    for (const [localAddress, remoteAddress, warned] of cases) {
-      const family = localAddress.includes(':') && !localAddress.startsWith('::ffff:') ? 6 : 4;
-      const p = run(fast({ family, localAddress, remoteAddress }), loopbackOnly);
-      assert.deepEqual(codes(p), warned ? ['CLOSE_RATE_ABOVE_LIMIT'] : [], `${localAddress} -> ${remoteAddress}`);
-    }
+  it('fires on the exact rate since a previous read', () => {
+    // 1,200 closes in 2 s: 600/s, though one read would give 16/s.
+    const d = closing(16, { timers: closingAt(16, { sinceLastRead: 1200 }) });
+    assert.deepEqual(codes(run(pressureOf(wide(), [d]), linux, 2)), ['CLOSE_RATE_ABOVE_LIMIT']);
+    assert.deepEqual(codes(run(pressureOf(wide(), [d]), linux, null)), []);
   });
 
-  it('is not lifted by tcp_tw_reuse 2 for loopback without timestamps', () => {
-    const p = run(fast({ localAddress: '127.0.0.1', remoteAddress: '127.0.0.1' }), {
-      tcp_tw_reuse: { value: 2, source: 'sysctl' },
-      tcp_timestamps: { value: 0, source: 'sysctl' },
-    });
-    assert.deepEqual(codes(p), ['CLOSE_RATE_ABOVE_LIMIT']);
-  });
-
-  it('fires when the kernel has no tcp_tw_reuse', () => {
-    assert.deepEqual(codes(run(fast(), { tcp_tw_reuse: undefined })), ['CLOSE_RATE_ABOVE_LIMIT']);
+  it('does not fire without timers (no rate)', () => {
+    assert.deepEqual(codes(one(closing(600, { timers: timers() }))), []);
   });
 
   it('never fires on Windows', () => {
     // 1,000 ports / 120 s is 8.3/s; the timers would give 600/s if Windows had them.
-    const p = toPressure(pressureOf(winRange({ low: 64536, high: 65535, values: {
+    const p = run(pressureOf(winRange({ low: 64536, high: 65535, values: {
       TcpTimedWaitDelay: { value: 120, source: 'registry' },
-    } }), [fast({ portsInUse: 900, timeWait: 900 })]), win32, 'x');
+    } }), [closing(600, { portsInUse: 900, timeWait: 900, established: 0 })]), win32, 2);
     assert.equal(p.destinations[0].closeRate, null);
     assert.equal(warningOf(p, 'CLOSE_RATE_ABOVE_LIMIT').length, 0);
-    // The narrow range is reported, nothing about the rate.
     assert.deepEqual(codes(p), ['DESTINATION_PORTS_HIGH', 'RANGE_NARROWER_THAN_DEFAULT']);
   });
 });
 
+describe('warnings: HOST_PORTS_HIGH', () => {
+  it('fires above 80 % of range.available held host-wide', () => {
+    const p = run(pressureOf(wide(), [], { hostPortsInUse: 28001 }));
+    assert.deepEqual(codes(p), ['HOST_PORTS_HIGH']);
+    assert.equal(p.warnings[0].destination, undefined);
+    assert.equal(
+      p.warnings[0].message,
+      '28,001 of 35,000 ephemeral ports (80%) are held on this host: a bind() to port 0 (a client given a local address ' +
+        'before connect()) fails with EADDRINUSE at 100%, and listeners in the range take ports from every destination; ' +
+        'move listeners out of the range, drop the local address, or widen the range.',
+    );
+  });
+
+  it('names the listeners among them', () => {
+    const p = run(pressureOf(wide(), [], { hostPortsInUse: 30000, hostPortsListening: 1200 }));
+    assert.match(p.warnings[0].message, /^30,000 of 35,000 ephemeral ports \(86%\) are held on this host, 1,200 of them by listeners: /);
+  });
+
+  it('does not fire at 80 %', () => {
+    assert.deepEqual(codes(run(pressureOf(wide(), [], { hostPortsInUse: 28000 }))), []);
+  });
+
+  it('measures against available: reserved ports are out', () => {
+    // 20,001 of 25,000 available.
+    assert.deepEqual(codes(run(pressureOf(linuxRange({ ...WIDE, reservedInRange: 10000 }), [], { hostPortsInUse: 20001 }))), ['HOST_PORTS_HIGH', 'RESERVED_PORTS_IN_RANGE']);
+  });
+
+  it('fires on Windows too', () => {
+    assert.deepEqual(codes(run(pressureOf(winRange(), [], { hostPortsInUse: 14000 }), win32)), ['HOST_PORTS_HIGH']);
+  });
+});
+
 describe('warnings: TIME_WAIT_BUCKETS_FULL', () => {
-  const run = (timeWait, buckets) => toPressure(
-    pressureOf(linuxRange({ sysctls: { tcp_max_tw_buckets: buckets } }), [], { timeWait }),
-    linux,
-    'netlink',
-  );
+  const buckets = (timeWait, entry) => run(pressureOf(linuxRange({ ...WIDE, sysctls: { tcp_max_tw_buckets: entry } }), [], { timeWait }));
 
   it('fires when TIME_WAIT reaches tcp_max_tw_buckets', () => {
-    const at = run(1000, { value: 1000, source: 'sysctl' });
+    const at = buckets(1000, sysctl(1000));
     assert.deepEqual(codes(at), ['TIME_WAIT_BUCKETS_FULL']);
     assert.equal(at.warnings[0].destination, undefined);
-    assert.match(at.warnings[0].message, /^1,000 TIME_WAIT sockets reach net\.ipv4\.tcp_max_tw_buckets \(1,000\)/);
-    assert.deepEqual(codes(run(1500, { value: 1000, source: 'sysctl' })), ['TIME_WAIT_BUCKETS_FULL']);
+    assert.equal(
+      at.warnings[0].message,
+      '1,000 TIME_WAIT sockets reach net.ipv4.tcp_max_tw_buckets (1,000): the kernel now drops new TIME_WAIT sockets ' +
+        'early; raise the limit or close fewer connections.',
+    );
+    assert.deepEqual(codes(buckets(1500, sysctl(1000))), ['TIME_WAIT_BUCKETS_FULL']);
   });
 
   it('does not fire below it, or when the sysctl is missing', () => {
-    assert.deepEqual(codes(run(999, { value: 1000, source: 'sysctl' })), []);
-    assert.deepEqual(codes(run(1000000, undefined)), []);
-    assert.deepEqual(codes(run(1000000, { value: null, source: 'sysctl' })), []);
+    assert.deepEqual(codes(buckets(999, sysctl(1000))), []);
+    assert.deepEqual(codes(buckets(1000000, undefined)), []);
+    assert.deepEqual(codes(buckets(1000000, sysctl(null))), []);
   });
 
   it('does not fire on Windows (no such setting)', () => {
-    const p = toPressure(pressureOf(winRange(), [], { timeWait: 1000000 }), win32, 'x');
-    assert.deepEqual(codes(p), []);
+    assert.deepEqual(codes(run(pressureOf(winRange(), [], { timeWait: 1000000 }), win32)), []);
   });
 });
 
 describe('warnings: RANGE_NARROWER_THAN_DEFAULT', () => {
   it('fires on Linux below 28,232 ports', () => {
-    const p = toPressure(pressureOf(linuxRange({ low: 32768, high: 60998 })), linux, 'netlink');
+    const p = run(pressureOf(linuxRange({ low: 32768, high: 60998 })));
     assert.equal(p.range.size, LINUX_DEFAULT_SIZE - 1);
     assert.deepEqual(codes(p), ['RANGE_NARROWER_THAN_DEFAULT']);
     assert.equal(
@@ -501,110 +1081,117 @@ describe('warnings: RANGE_NARROWER_THAN_DEFAULT', () => {
   });
 
   it('does not fire on Linux at the default size', () => {
-    assert.deepEqual(codes(toPressure(pressureOf(linuxRange({ low: 40000, high: 40000 + LINUX_DEFAULT_SIZE - 1 })), linux, 'x')), []);
+    assert.deepEqual(codes(run(pressureOf(linuxRange({ low: 40000, high: 40000 + LINUX_DEFAULT_SIZE - 1 })))), []);
   });
 
   it('fires on Windows below 16,384 ports, with the netsh advice', () => {
-    const p = toPressure(pressureOf(winRange({ low: 50000, high: 65535 })), win32, 'x');
+    const p = run(pressureOf(winRange({ low: 50000, high: 65535 })), win32);
     assert.equal(p.range.size, 15536);
     assert.deepEqual(codes(p), ['RANGE_NARROWER_THAN_DEFAULT']);
     assert.match(p.warnings[0].message, /holds 15,536 ports, fewer than the platform default 16,384/);
     assert.match(p.warnings[0].message, /netsh int ipv4 set dynamicport tcp start=49152 num=16384/);
-    assert.deepEqual(codes(toPressure(pressureOf(winRange({ low: 49152, high: 49152 + WINDOWS_DEFAULT_SIZE - 1 })), win32, 'x')), []);
+    assert.deepEqual(codes(run(pressureOf(winRange({ low: 49152, high: 49152 + WINDOWS_DEFAULT_SIZE - 1 })), win32)), []);
   });
 
   it('does not fire on the unsupported platform (no default)', () => {
-    assert.deepEqual(codes(toPressure(pressureOf(linuxRange({ low: 40000, high: 40009 })), platformFor('unsupported'), 'none')), []);
+    assert.deepEqual(codes(run(pressureOf(linuxRange({ low: 40000, high: 40009 })), platformFor('unsupported'))), []);
   });
 });
 
 describe('warnings: RESERVED_PORTS_IN_RANGE', () => {
   // 5 % of 35,000 is 1,750.
-  const run = (reservedInRange) => toPressure(pressureOf(linuxRange({ ...WIDE, reservedInRange })), linux, 'netlink');
-
-  it('is 5 %', () => {
-    assert.equal(RESERVED_SHARE, 0.05);
-  });
+  const reserved = (reservedInRange) => run(pressureOf(linuxRange({ ...WIDE, reservedInRange })));
 
   it('fires at 5 % of the range or more', () => {
-    const p = run(1750);
+    const p = reserved(1750);
     assert.deepEqual(codes(p), ['RESERVED_PORTS_IN_RANGE']);
-    assert.match(p.warnings[0].message, /^1,750 ports \(5%\) of the ephemeral range are reserved/);
-    assert.deepEqual(codes(run(3500)), ['RESERVED_PORTS_IN_RANGE']);
+    assert.equal(
+      p.warnings[0].message,
+      '1,750 ports (5%) of the ephemeral range are reserved and never handed out: move the reservations out of the range or widen it.',
+    );
+    assert.deepEqual(codes(reserved(3500)), ['RESERVED_PORTS_IN_RANGE']);
   });
 
   it('does not fire below 5 %', () => {
-    assert.deepEqual(codes(run(1749)), []);
-    assert.deepEqual(codes(run(0)), []);
+    assert.deepEqual(codes(reserved(1749)), []);
+    assert.deepEqual(codes(reserved(0)), []);
   });
 });
 
 describe('warnings: MAX_USER_PORT_LIMITS_RANGE', () => {
-  const run = (MaxUserPort, range = {}) => toPressure(
+  const maxUserPort = (MaxUserPort, range = {}) => run(
     pressureOf(winRange({ ...range, values: MaxUserPort === undefined ? {} : { MaxUserPort } })),
     win32,
-    'GetExtendedTcpTable',
   );
 
   it('fires when a registry MaxUserPort cuts the top of the range', () => {
-    const p = run({ value: 60000, source: 'registry' });
+    const p = maxUserPort({ value: 60000, source: 'registry' });
     assert.deepEqual(codes(p), ['MAX_USER_PORT_LIMITS_RANGE']);
     // 49152..60000 is 10,849 ports, fewer than 16,384.
     assert.match(p.warnings[0].message, /^MaxUserPort 60000 .* cuts the ephemeral range 49152-65535 to 10,849 usable ports, fewer than the platform default 16,384: delete MaxUserPort/);
-    // low/high stay the dynamic range.
     assert.equal(p.range.low, 49152);
     assert.equal(p.range.high, 65535);
   });
 
   it('leaves out the comparison when the ports left are not fewer than the default', () => {
-    const p = run({ value: 60000, source: 'registry' }, { low: 10000, high: 65535 });
+    const p = maxUserPort({ value: 60000, source: 'registry' }, { low: 10000, high: 65535 });
     assert.deepEqual(codes(p), ['MAX_USER_PORT_LIMITS_RANGE']);
-    // 10000..60000 is 50,001 ports.
-    assert.match(p.warnings[0].message, /to 50,001 usable ports: delete/);
+    assert.match(p.warnings[0].message, /to 50,001 usable ports: delete/); // 10000..60000
   });
 
   it('says 0 ports when MaxUserPort is below the range', () => {
-    const p = run({ value: 5000, source: 'registry' });
-    assert.match(p.warnings[0].message, / to 0 usable ports, fewer than/);
+    assert.match(maxUserPort({ value: 5000, source: 'registry' }).warnings[0].message, / to 0 usable ports, fewer than/);
   });
 
   it('does not fire at 65534 (no limit), above the range, unset or rejected', () => {
-    assert.deepEqual(codes(run({ value: 65534, source: 'registry' })), []);
-    // Range 49152-55000 is narrower than the default, but MaxUserPort 60000 cuts nothing.
-    assert.deepEqual(codes(run({ value: 60000, source: 'registry' }, { low: 49152, high: 55000 })), ['RANGE_NARROWER_THAN_DEFAULT']);
-    assert.deepEqual(codes(run({ value: 55000, source: 'registry' }, { low: 49152, high: 55000 })), ['RANGE_NARROWER_THAN_DEFAULT']);
-    assert.deepEqual(codes(run(undefined)), []);
-    assert.deepEqual(codes(run({ value: null, source: null })), []);
-    assert.deepEqual(codes(run({ value: 4000, source: 'registry', rejected: 'out-of-range' })), []);
-    assert.deepEqual(codes(run({ value: null, source: null, rejected: 'wrong-type' })), []);
+    assert.deepEqual(codes(maxUserPort({ value: 65534, source: 'registry' })), []);
+    assert.deepEqual(codes(maxUserPort({ value: 60000, source: 'registry' }, { low: 49152, high: 55000 })), ['RANGE_NARROWER_THAN_DEFAULT']);
+    assert.deepEqual(codes(maxUserPort({ value: 55000, source: 'registry' }, { low: 49152, high: 55000 })), ['RANGE_NARROWER_THAN_DEFAULT']);
+    assert.deepEqual(codes(maxUserPort(undefined)), []);
+    assert.deepEqual(codes(maxUserPort({ value: null, source: null })), []);
+    assert.deepEqual(codes(maxUserPort({ value: 4000, source: 'registry', rejected: 'out-of-range' })), []);
+    assert.deepEqual(codes(maxUserPort({ value: null, source: null, rejected: 'wrong-type' })), []);
   });
 
   it('never fires on Linux, whatever the values hold', () => {
     const native = linuxRange();
     native.values.MaxUserPort = { value: 5000, source: 'registry' };
-    assert.deepEqual(codes(toPressure(pressureOf(native), linux, 'netlink')), []);
+    assert.deepEqual(codes(run(pressureOf(native))), []);
   });
 });
 
 describe('warnings together', () => {
-  it('reports them in their documented order, destinations first', () => {
-    // The README example: range 40000-40999, tcp_tw_reuse 0, one client closing ~100/s to :3306.
+  it('come in their documented order, destinations first, each destination in turn', () => {
+    // Range 40000-40999 (narrower than the default), tcp_tw_reuse 0, tcp_max_tw_buckets 900:
+    // one client closing 100/s to :3306 with 900 TIME_WAIT, a second one full.
     const native = pressureOf(
-      linuxRange({ low: 40000, high: 40999, sysctls: { tcp_max_tw_buckets: { value: 900, source: 'sysctl' } } }),
-      [dest({ localAddress: '127.0.0.1', remoteAddress: '127.0.0.1', portsInUse: 902, timeWait: 900, established: 2, timedTimeWait: 900, minTimerMs: 51000 })],
-      { timeWait: 900, timedTimeWait: 900, minTimerMs: 51000 },
+      linuxRange({ low: 40000, high: 40999, reservedInRange: 50, sysctls: { tcp_max_tw_buckets: sysctl(900) } }),
+      [
+        dest({ localAddress: '127.0.0.1', remoteAddress: '127.0.0.1', portsInUse: 902, timeWait: 900, established: 2, timers: closingAt(100, { timed: 900 }) }),
+        dest({ remotePort: 5432, portsInUse: 950, established: 950 }),
+      ],
+      { timeWait: 900, hostPortsInUse: 940, timers: closingAt(100, { timed: 900 }) },
     );
-    const p = toPressure(native, linux, 'netlink');
+    const p = run(native);
     assert.deepEqual(codes(p), [
       'DESTINATION_PORTS_HIGH',
       'CLOSE_RATE_ABOVE_LIMIT',
+      'DESTINATION_PORTS_EXHAUSTED',
+      'DESTINATION_PORTS_HIGH',
+      'HOST_PORTS_HIGH',
       'TIME_WAIT_BUCKETS_FULL',
       'RANGE_NARROWER_THAN_DEFAULT',
+      'RESERVED_PORTS_IN_RANGE',
     ]);
-    const d = p.destinations[0];
-    assert.equal(d.utilization, 902 / 1000);
+    const [d, full] = p.destinations;
+    // 950 available; 902 blocked; 100/s against 950 / 60 = 15.8/s.
+    assert.equal(d.utilization, 902 / 950);
     assert.equal(d.closeRate, 100);
-    assert.equal(d.secondsToExhaustion, 0.98);
+    // 100 * 60 + 2 >= 950: 48 free ports at 100/s.
+    assert.equal(d.secondsToExhaustion, 0.48);
+    assert.equal(d.status, 'at-limit');
+    assert.equal(full.status, 'exhausted');
     assert.equal(p.closeRate, 100);
+    assert.equal(p.hostPorts.available, 10);
   });
 });

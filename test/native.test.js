@@ -11,6 +11,7 @@ it('native/linux and native/ports pass their checks on built bytes and the real 
     'native/linux/messages.cc',
     'native/linux/bytecode.cc',
     'native/linux/netlink.cc',
+    'native/linux/counters.cc',
     'native/linux/files.cc',
     'native/linux/sys_error.cc',
     'native/ports.cc',

@@ -15,6 +15,7 @@
 
 #include "../../native/errors.h"
 #include "../../native/linux/bytecode.h"
+#include "../../native/linux/counters.h"
 #include "../../native/linux/messages.h"
 #include "../../native/linux/netlink.h"
 #include "../../native/ports.h"
@@ -271,6 +272,212 @@ void BytecodeTests() {
   Check(BuildBytecode(fullRange).empty(), "a full port range needs no condition");
 }
 
+// /proc/net/snmp and /proc/net/netstat as captured on a Linux 6.18 host (test/fuzz/corpus/counters).
+const char kCapturedSnmp[] =
+    "Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams "
+    "InUnknownProtos InDiscards InDelivers OutRequests OutDiscards OutNoRoutes ReasmTimeout "
+    "ReasmReqds ReasmOKs ReasmFails FragOKs FragFails FragCreates OutTransmits\n"
+    "Ip: 1 64 26968 0 0 0 0 0 26968 18738 0 0 0 0 0 0 0 0 0 18738\n"
+    "Icmp: InMsgs InErrors InCsumErrors InDestUnreachs InTimeExcds InParmProbs InSrcQuenchs "
+    "InRedirects InEchos InEchoReps InTimestamps InTimestampReps InAddrMasks InAddrMaskReps "
+    "OutMsgs OutErrors OutRateLimitGlobal OutRateLimitHost OutDestUnreachs OutTimeExcds "
+    "OutParmProbs OutSrcQuenchs OutRedirects OutEchos OutEchoReps OutTimestamps "
+    "OutTimestampReps OutAddrMasks OutAddrMaskReps\n"
+    "Icmp: 1 0 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+    "IcmpMsg: InType3\n"
+    "IcmpMsg: 1\n"
+    "Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets "
+    "CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors\n"
+    "Tcp: 1 200 120000 -1 247 88 46 0 0 26747 18517 0 0 248 0\n"
+    "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors "
+    "IgnoredMulti MemErrors\n"
+    "Udp: 220 0 0 221 0 0 0 0 0\n"
+    "UdpLite: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors "
+    "IgnoredMulti MemErrors\n"
+    "UdpLite: 0 0 0 0 0 0 0 0 0\n";
+const char kCapturedNetstat[] =
+    "TcpExt: SyncookiesSent SyncookiesRecv SyncookiesFailed EmbryonicRsts PruneCalled "
+    "RcvPruned OfoPruned OutOfWindowIcmps LockDroppedIcmps ArpFilter TW TWRecycled TWKilled "
+    "PAWSActive PAWSEstab BeyondWindow TSEcrRejected PAWSOldAck PAWSTimewait DelayedACKs "
+    "DelayedACKLocked DelayedACKLost ListenOverflows ListenDrops TCPHPHits TCPPureAcks "
+    "TCPHPAcks TCPRenoRecovery TCPSackRecovery TCPSACKReneging TCPSACKReorder TCPRenoReorder "
+    "TCPTSReorder TCPFullUndo TCPPartialUndo TCPDSACKUndo TCPLossUndo TCPLostRetransmit "
+    "TCPRenoFailures TCPSackFailures TCPLossFailures TCPFastRetrans TCPSlowStartRetrans "
+    "TCPTimeouts TCPLossProbes TCPLossProbeRecovery TCPRenoRecoveryFail TCPSackRecoveryFail "
+    "TCPRcvCollapsed TCPBacklogCoalesce TCPDSACKOldSent TCPDSACKOfoSent TCPDSACKRecv "
+    "TCPDSACKOfoRecv TCPAbortOnData TCPAbortOnClose TCPAbortOnMemory TCPAbortOnTimeout "
+    "TCPAbortOnLinger TCPAbortFailed TCPMemoryPressures TCPMemoryPressuresChrono "
+    "TCPSACKDiscard TCPDSACKIgnoredOld TCPDSACKIgnoredNoUndo TCPSpuriousRTOs TCPMD5NotFound "
+    "TCPMD5Unexpected TCPMD5Failure TCPSackShifted TCPSackMerged TCPSackShiftFallback "
+    "TCPBacklogDrop PFMemallocDrop TCPMinTTLDrop TCPDeferAcceptDrop IPReversePathFilter "
+    "TCPTimeWaitOverflow TCPReqQFullDoCookies TCPReqQFullDrop TCPRetransFail TCPRcvCoalesce "
+    "TCPOFOQueue TCPOFODrop TCPOFOMerge TCPChallengeACK TCPSYNChallenge TCPFastOpenActive "
+    "TCPFastOpenActiveFail TCPFastOpenPassive TCPFastOpenPassiveFail TCPFastOpenListenOverflow "
+    "TCPFastOpenCookieReqd TCPFastOpenBlackhole TCPSpuriousRtxHostQueues BusyPollRxPackets "
+    "TCPAutoCorking TCPFromZeroWindowAdv TCPToZeroWindowAdv TCPWantZeroWindowAdv TCPSynRetrans "
+    "TCPOrigDataSent TCPHystartTrainDetect TCPHystartTrainCwnd TCPHystartDelayDetect "
+    "TCPHystartDelayCwnd TCPACKSkippedSynRecv TCPACKSkippedPAWS TCPACKSkippedSeq "
+    "TCPACKSkippedFinWait2 TCPACKSkippedTimeWait TCPACKSkippedChallenge TCPWinProbe "
+    "TCPKeepAlive TCPMTUPFail TCPMTUPSuccess TCPDelivered TCPDeliveredCE TCPAckCompressed "
+    "TCPZeroWindowDrop TCPRcvQDrop TCPWqueueTooBig TCPFastOpenPassiveAltKey TcpTimeoutRehash "
+    "TcpDuplicateDataRehash TCPDSACKRecvSegs TCPDSACKIgnoredDubious TCPMigrateReqSuccess "
+    "TCPMigrateReqFailure TCPPLBRehash TCPAORequired TCPAOBad TCPAOKeyNotFound TCPAOGood "
+    "TCPAODroppedIcmps\n"
+    "TcpExt: 0 0 0 0 0 0 0 0 0 0 99 0 0 0 0 0 0 0 0 35 0 264 0 0 191 1241 236 0 0 0 0 0 0 0 0 "
+    "0 0 0 0 0 0 0 0 2 0 0 0 0 0 462 264 0 0 0 101 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 "
+    "0 0 0 0 18275 0 0 0 0 0 0 0 0 0 0 0 0 2 0 0 1753 1753 656 0 2699 0 0 0 0 0 0 0 0 0 0 0 "
+    "852 0 0 2899 0 0 0 0 0 0 2 0 0 0 0 0 0 0 0 0 0 0\n"
+    "IpExt: InNoRoutes InTruncatedPkts InMcastPkts OutMcastPkts InBcastPkts OutBcastPkts "
+    "InOctets OutOctets InMcastOctets OutMcastOctets InBcastOctets OutBcastOctets InCsumErrors "
+    "InNoECTPkts InECT1Pkts InECT0Pkts InCEPkts ReasmOverlaps\n"
+    "IpExt: 0 0 0 2 0 0 1108187091 2265588 0 80 0 0 0 26968 0 0 0 0\n"
+    "MPTcpExt: MPCapableSYNRX MPCapableSYNTX MPCapableSYNACKRX MPCapableACKRX "
+    "MPCapableFallbackACK MPCapableFallbackSYNACK MPCapableSYNTXDrop MPCapableSYNTXDisabled "
+    "MPCapableEndpAttempt MPFallbackTokenInit MPTCPRetrans MPJoinNoTokenFound MPJoinSynRx "
+    "MPJoinSynBackupRx MPJoinSynAckRx MPJoinSynAckBackupRx MPJoinSynAckHMacFailure MPJoinAckRx "
+    "MPJoinAckHMacFailure MPJoinRejected MPJoinSynTx MPJoinSynTxCreatSkErr MPJoinSynTxBindErr "
+    "MPJoinSynTxConnectErr DSSNotMatching DSSCorruptionFallback DSSCorruptionReset "
+    "InfiniteMapTx InfiniteMapRx DSSNoMatchTCP DataCsumErr OFOQueueTail OFOQueue OFOMerge "
+    "NoDSSInWindow DuplicateData AddAddr AddAddrTx AddAddrTxDrop EchoAdd EchoAddTx "
+    "EchoAddTxDrop PortAdd AddAddrDrop MPJoinPortSynRx MPJoinPortSynAckRx MPJoinPortAckRx "
+    "MismatchPortSynRx MismatchPortAckRx RmAddr RmAddrDrop RmAddrTx RmAddrTxDrop RmSubflow "
+    "MPPrioTx MPPrioRx MPFailTx MPFailRx MPFastcloseTx MPFastcloseRx MPRstTx MPRstRx "
+    "SubflowStale SubflowRecover SndWndShared RcvWndShared RcvWndConflictUpdate RcvWndConflict "
+    "MPCurrEstab Blackhole MPCapableDataFallback MD5SigFallback DssFallback "
+    "SimultConnectFallback FallbackFailed WinProbe\n"
+    "MPTcpExt: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 "
+    "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+
+// The counters ReadCounters asks each file for (native/linux/counters.cc).
+const CounterSource kSnmpSources[] = {
+    {kActiveOpens, "Tcp", "ActiveOpens"},
+    {kPassiveOpens, "Tcp", "PassiveOpens"},
+    {kAttemptFails, "Tcp", "AttemptFails"},
+    {kEstabResets, "Tcp", "EstabResets"},
+};
+const CounterSource kNetstatSources[] = {
+    {kTimeWaitExpired, "TcpExt", "TW"},
+    {kTimeWaitRecycled, "TcpExt", "TWRecycled"},
+    {kTimeWaitKilled, "TcpExt", "TWKilled"},
+    {kTimeWaitOverflow, "TcpExt", "TCPTimeWaitOverflow"},
+    {kListenOverflows, "TcpExt", "ListenOverflows"},
+    {kListenDrops, "TcpExt", "ListenDrops"},
+};
+constexpr size_t kSnmpCount = sizeof(kSnmpSources) / sizeof(kSnmpSources[0]);
+constexpr size_t kNetstatCount = sizeof(kNetstatSources) / sizeof(kNetstatSources[0]);
+
+Counters ParseSnmp(const std::string& text) {
+  Counters out;
+  ParseCounters(text, kSnmpSources, kSnmpCount, &out);
+  return out;
+}
+
+Counters ParseNetstat(const std::string& text) {
+  Counters out;
+  ParseCounters(text, kNetstatSources, kNetstatCount, &out);
+  return out;
+}
+
+size_t PresentCount(const Counters& c) {
+  size_t n = 0;
+  for (bool present : c.present) n += present ? 1 : 0;
+  return n;
+}
+
+bool Has(const Counters& c, Counter counter, double value) {
+  return c.present[counter] && c.values[counter] == value;
+}
+
+void CounterTests() {
+  // The captured files: Tcp: ... RtoMin RtoMax MaxConn(-1) ActiveOpens 247 PassiveOpens 88
+  // AttemptFails 46 EstabResets 0; TcpExt: ... TW 99 TWRecycled 0 TWKilled 0
+  // ListenOverflows 0 ListenDrops 0 ... TCPTimeWaitOverflow 0.
+  Counters snmp = ParseSnmp(kCapturedSnmp);
+  Check(Has(snmp, kActiveOpens, 247) && Has(snmp, kPassiveOpens, 88) && Has(snmp, kAttemptFails, 46) &&
+            Has(snmp, kEstabResets, 0) && PresentCount(snmp) == 4,
+        "a captured /proc/net/snmp gives its four Tcp counters (MaxConn -1 does not spoil the table)");
+  Counters netstat = ParseNetstat(kCapturedNetstat);
+  Check(Has(netstat, kTimeWaitExpired, 99) && Has(netstat, kTimeWaitRecycled, 0) &&
+            Has(netstat, kTimeWaitKilled, 0) && Has(netstat, kTimeWaitOverflow, 0) &&
+            Has(netstat, kListenOverflows, 0) && Has(netstat, kListenDrops, 0) && PresentCount(netstat) == 6,
+        "a captured /proc/net/netstat gives its six TcpExt counters");
+  Counters both;
+  ParseCounters(kCapturedSnmp, kSnmpSources, kSnmpCount, &both);
+  ParseCounters(kCapturedNetstat, kNetstatSources, kNetstatCount, &both);
+  Check(PresentCount(both) == 10 && Has(both, kActiveOpens, 247) && Has(both, kTimeWaitExpired, 99),
+        "the two files parsed into one result keep each other's counters");
+  Check(PresentCount(ParseNetstat(kCapturedSnmp)) == 0 && PresentCount(ParseSnmp(kCapturedNetstat)) == 0,
+        "a file without the asked tables gives nothing (snmp has no TcpExt, netstat no Tcp)");
+
+  Counters some = ParseSnmp("Tcp: ActiveOpens Other\nTcp: 5 6\n");
+  Check(Has(some, kActiveOpens, 5) && PresentCount(some) == 1, "a name the text lacks stays absent");
+  Check(Has(ParseSnmp("Tcp: EstabResets ActiveOpens\nTcp: 3 4\n"), kActiveOpens, 4) &&
+            Has(ParseSnmp("Tcp: EstabResets ActiveOpens\nTcp: 3 4\n"), kEstabResets, 3),
+        "values are taken by the position of their name, in any order");
+  Check(Has(ParseSnmp("Tcp: ActiveOpens\nTcp: 5"), kActiveOpens, 5), "a value line without a final newline");
+  Check(Has(ParseSnmp("Tcp:  ActiveOpens   PassiveOpens \nTcp: 5  6 \n"), kPassiveOpens, 6),
+        "runs of spaces separate fields like one space");
+  Check(Has(ParseSnmp("Garbage\nTcp: ActiveOpens\nTcp: 7\n"), kActiveOpens, 7),
+        "a stray line before a table does not shift the pairing");
+  Check(Has(ParseSnmp("Tcp: ActiveOpens\nTcp: ActiveOpens\nTcp: 8\n"), kActiveOpens, 8),
+        "a repeated header pairs with the value line after it");
+
+  Check(PresentCount(ParseSnmp("Tcp: ActiveOpens PassiveOpens\nTcp: 5\n")) == 0,
+        "a value line with fewer fields than its header is ignored whole");
+  Check(PresentCount(ParseSnmp("Tcp: ActiveOpens PassiveOpens\nTcp: 5 6 7\n")) == 0,
+        "a value line with more fields than its header is ignored whole");
+  Check(PresentCount(ParseSnmp("Tcp: ActiveOpens PassiveOpens\nUdp: 5 6\n")) == 0,
+        "a value line of another prefix is no value line");
+  Check(PresentCount(ParseSnmp("Tcp: ActiveOpens PassiveOpens\nTcp: 5 x\n")) == 0,
+        "a value line with a non-number field is ignored whole");
+  for (const char* bad : {"1.5", "+5", "0x10", "5a", "5,6"}) {
+    Check(PresentCount(ParseSnmp(std::string("Tcp: ActiveOpens PassiveOpens\nTcp: 5 ") + bad + "\n")) == 0,
+          std::string("a value \"") + bad + "\" leaves the table out whole");
+  }
+  Check(PresentCount(ParseSnmp("Tcp: ActiveOpens PassiveOpens\nTcp: 5 \xff\n")) == 0,
+        "a value byte 0xff leaves the table out whole");
+  Counters negative = ParseSnmp("Tcp: ActiveOpens PassiveOpens\nTcp: -1 7\n");
+  Check(!negative.present[kActiveOpens] && Has(negative, kPassiveOpens, 7),
+        "a negative value (as MaxConn -1) is no counter, the rest of its table stands");
+  Counters dashes = ParseSnmp("Tcp: ActiveOpens PassiveOpens\nTcp: 5- 7\n");
+  Check(!dashes.present[kActiveOpens] && Has(dashes, kPassiveOpens, 7), "a dash inside digits is no counter");
+
+  Check(PresentCount(ParseNetstat("TcpExtra: TW ListenDrops\nTcpExtra: 5 6\n")) == 0,
+        "a prefix that only starts like TcpExt: (TcpExtra:) does not match");
+  Check(PresentCount(ParseNetstat("Tcp: TW ListenDrops\nTcp: 5 6\n")) == 0,
+        "a prefix that TcpExt only starts like (Tcp:) does not match");
+  Check(PresentCount(ParseSnmp("Tc: ActiveOpens\nTc: 5\n")) == 0 &&
+            PresentCount(ParseSnmp("Tcpx: ActiveOpens\nTcpx: 5\n")) == 0 &&
+            PresentCount(ParseSnmp("xTcp: ActiveOpens\nxTcp: 5\n")) == 0,
+        "Tc:, Tcpx: and xTcp: are not Tcp:");
+  Check(PresentCount(ParseSnmp("Tcp ActiveOpens\nTcp 5\n")) == 0, "a prefix without its colon does not match");
+  Check(Has(ParseNetstat("TcpExt: TW\nTcpExt: 5\n"), kTimeWaitExpired, 5) &&
+            PresentCount(ParseNetstat("TcpExt: TWx TW2 xTW\nTcpExt: 1 2 3\n")) == 0,
+        "names match whole: TW is neither TWx, TW2 nor xTW");
+
+  Check(Has(ParseSnmp("Tcp: ActiveOpens\nTcp: 9007199254740992\n"), kActiveOpens, 9007199254740992.0),
+        "2^53 is kept exactly");
+  Check(Has(ParseSnmp("Tcp: ActiveOpens\nTcp: 9007199254740993\n"), kActiveOpens,
+            static_cast<double>(9007199254740993ull)),
+        "2^53 + 1 is kept as the nearest double");
+  Check(Has(ParseSnmp("Tcp: ActiveOpens\nTcp: 18446744073709551615\n"), kActiveOpens,
+            static_cast<double>(18446744073709551615ull)),
+        "2^64 - 1, the largest counter, is kept as the nearest double");
+  for (const char* over : {"18446744073709551616", "99999999999999999999", "184467440737095516150"}) {
+    Counters big = ParseSnmp(std::string("Tcp: ActiveOpens PassiveOpens\nTcp: ") + over + " 3\n");
+    Check(!big.present[kActiveOpens] && Has(big, kPassiveOpens, 3),
+          std::string("a value beyond 2^64 (") + over + ") is no counter, the rest of its table stands");
+  }
+
+  Check(PresentCount(ParseSnmp("")) == 0, "empty text gives nothing");
+  Check(PresentCount(ParseSnmp("\n\n\n")) == 0, "blank lines give nothing");
+  Check(PresentCount(ParseSnmp("Tcp: ActiveOpens PassiveOpens\n")) == 0, "a header without its value line gives nothing");
+  Check(PresentCount(ParseSnmp("Tcp:\nTcp:\n")) == 0, "a table without fields gives nothing");
+  const char nul[] = "Tcp: Active\0Opens\nTcp: 5\n";
+  Check(PresentCount(ParseSnmp(std::string(nul, sizeof(nul) - 1))) == 0,
+        "a NUL inside a name keeps it from matching");
+}
+
 void PortListTests() {
   PortRanges ranges;
   Check(ParsePortList("", &ranges) && ranges.empty(), "an empty reserved list");
@@ -344,6 +551,7 @@ int main() {
   ParserTests();
   BytecodeTests();
   PortListTests();
+  CounterTests();
   KernelTests();
   std::printf("%d failed\n", failures);
   return failures == 0 ? 0 : 1;

@@ -1,0 +1,48 @@
+// libFuzzer harness: any bytes as the text of /proc/net/snmp or /proc/net/netstat, parsed
+// for the counters of both. Never crashes; a counter is present only if its prefix and
+// its name occur in the text, and holds a whole number from 0 to 2^64.
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "../../native/linux/counters.h"
+
+using namespace tcpstate;
+using namespace tcpstate::linux_backend;
+
+namespace {
+
+// The counters ReadCounters asks for (native/linux/counters.cc), both files' in one table.
+const CounterSource kSources[] = {
+    {kActiveOpens, "Tcp", "ActiveOpens"},
+    {kPassiveOpens, "Tcp", "PassiveOpens"},
+    {kAttemptFails, "Tcp", "AttemptFails"},
+    {kEstabResets, "Tcp", "EstabResets"},
+    {kTimeWaitExpired, "TcpExt", "TW"},
+    {kTimeWaitRecycled, "TcpExt", "TWRecycled"},
+    {kTimeWaitKilled, "TcpExt", "TWKilled"},
+    {kTimeWaitOverflow, "TcpExt", "TCPTimeWaitOverflow"},
+    {kListenOverflows, "TcpExt", "ListenOverflows"},
+    {kListenDrops, "TcpExt", "ListenDrops"},
+};
+constexpr size_t kCount = sizeof(kSources) / sizeof(kSources[0]);
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  Counters out;
+  ParseCounters(text, kSources, kCount, &out);
+  for (const CounterSource& source : kSources) {
+    if (!out.present[source.counter]) {
+      if (out.values[source.counter] != 0) __builtin_trap();  // an absent counter is untouched
+      continue;
+    }
+    if (text.find(std::string(source.prefix) + ":") == std::string::npos) __builtin_trap();
+    if (text.find(source.name) == std::string::npos) __builtin_trap();
+    double value = out.values[source.counter];
+    if (!(value >= 0) || value > 18446744073709551616.0 || value != std::floor(value)) __builtin_trap();
+  }
+  return 0;
+}
