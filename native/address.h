@@ -24,6 +24,11 @@ inline void UnmapIPv4(const uint8_t* from, uint8_t* to) {
   std::memcpy(to, v4, 4);
 }
 
+// Whether a 16-byte IPv6 address is link-local (fe80::/10), where a scope id tells which link.
+inline bool IsLinkLocal(const uint8_t* address) {
+  return address[0] == 0xfe && (address[1] & 0xc0) == 0x80;
+}
+
 }  // namespace tcpstate
 
 #endif  // TCPSTATE_ADDRESS_H_

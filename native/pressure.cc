@@ -15,9 +15,9 @@ namespace tcpstate {
 
 namespace {
 
-// (family, local address, remote address, remote port), packed so that bytes compare.
+// (family, local address, remote address, remote port, scope ids), packed so that bytes compare.
 struct Key {
-  uint8_t bytes[1 + 16 + 16 + 2];
+  uint8_t bytes[1 + 16 + 16 + 2 + 4 + 4];
   bool operator==(const Key& other) const {
     return std::memcmp(bytes, other.bytes, sizeof(bytes)) == 0;
   }
@@ -176,6 +176,10 @@ class Aggregator : public RecordSink {
     std::memcpy(key.bytes + 17, probe.remoteAddress, 16);
     key.bytes[33] = static_cast<uint8_t>(probe.remotePort >> 8);
     key.bytes[34] = static_cast<uint8_t>(probe.remotePort);
+    probe.localScope = row.localScope;
+    probe.remoteScope = row.remoteScope;
+    std::memcpy(key.bytes + 35, &probe.localScope, 4);
+    std::memcpy(key.bytes + 39, &probe.remoteScope, 4);
     auto found = destinations_.find(key);
     if (found != destinations_.end()) return &found->second;
     probe.timers.minTimerMs = kNoTimer;

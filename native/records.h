@@ -29,6 +29,8 @@ struct SocketRecord {
   uint16_t remotePort = 0;
   uint8_t localAddress[16] = {};
   uint8_t remoteAddress[16] = {};
+  uint32_t localScope = 0;   // IPv6 scope id (interface index) of a link-local address; else 0
+  uint32_t remoteScope = 0;
   uint32_t timerMs = 0;
   uint32_t uid = 0;
   uint32_t inode = 0;

@@ -67,6 +67,8 @@ struct DestinationStats {
   uint8_t family = 0;  // IPv4-mapped IPv6 sockets are folded into kIPv4
   uint8_t localAddress[16] = {};
   uint8_t remoteAddress[16] = {};
+  uint32_t localScope = 0;  // IPv6 scope ids of link-local addresses: two links, two destinations
+  uint32_t remoteScope = 0;
   uint16_t remotePort = 0;
   uint32_t portsInUse = 0;   // sockets whose local port is in the ephemeral range
   uint32_t timeWait = 0;

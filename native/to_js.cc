@@ -40,8 +40,10 @@ Array MakeArray(const Napi::Env& env, size_t count, const std::vector<SocketReco
 struct AddressKey {
   uint8_t family;
   uint8_t bytes[16];
+  uint32_t scope;
   bool operator==(const AddressKey& other) const {
-    return family == other.family && std::memcmp(bytes, other.bytes, sizeof(bytes)) == 0;
+    return family == other.family && scope == other.scope &&
+           std::memcmp(bytes, other.bytes, sizeof(bytes)) == 0;
   }
 };
 
@@ -50,28 +52,32 @@ struct AddressHash {
     uint64_t a, b;
     std::memcpy(&a, key.bytes, 8);
     std::memcpy(&b, key.bytes + 8, 8);
-    uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + key.family) * 0xC2B2AE3D27D4EB4Full;
+    uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + key.family + (uint64_t(key.scope) << 8)) * 0xC2B2AE3D27D4EB4Full;
     return static_cast<size_t>(h ^ (h >> 29));
   }
 };
 
-std::string FormatAddress(uint8_t family, const uint8_t* bytes) {
+// An address as text; an IPv6 address with a scope id as `fe80::1%12`.
+std::string FormatAddress(uint8_t family, const uint8_t* bytes, uint32_t scope) {
   char text[INET6_ADDRSTRLEN] = {};
   inet_ntop(family == kIPv6 ? AF_INET6 : AF_INET, bytes, text, sizeof(text));
-  return text;
+  std::string out = text;
+  if (family == kIPv6 && scope != 0) out += "%" + std::to_string(scope);
+  return out;
 }
 
 class AddressTable {
  public:
-  uint32_t Index(uint8_t family, const uint8_t* bytes) {
+  uint32_t Index(uint8_t family, const uint8_t* bytes, uint32_t scope) {
     AddressKey key;
     key.family = family;
+    key.scope = scope;
     std::memcpy(key.bytes, bytes, sizeof(key.bytes));
     auto found = index_.find(key);
     if (found != index_.end()) return found->second;
     uint32_t next = static_cast<uint32_t>(texts_.size());
     index_.emplace(key, next);
-    texts_.push_back(FormatAddress(family, bytes));
+    texts_.push_back(FormatAddress(family, bytes, scope));
     return next;
   }
   Napi::Array ToJs(const Napi::Env& env) const {
@@ -160,8 +166,10 @@ Napi::Value PressureToJs(const Napi::Env& env, const Pressure& pressure) {
     const DestinationStats& d = pressure.destinations[i];
     Napi::Object entry = Napi::Object::New(env);
     entry.Set("family", Napi::Number::New(env, d.family));
-    entry.Set("localAddress", Napi::String::New(env, FormatAddress(d.family, d.localAddress)));
-    entry.Set("remoteAddress", Napi::String::New(env, FormatAddress(d.family, d.remoteAddress)));
+    entry.Set("localAddress",
+              Napi::String::New(env, FormatAddress(d.family, d.localAddress, d.localScope)));
+    entry.Set("remoteAddress",
+              Napi::String::New(env, FormatAddress(d.family, d.remoteAddress, d.remoteScope)));
     entry.Set("remotePort", Napi::Number::New(env, d.remotePort));
     entry.Set("portsInUse", Napi::Number::New(env, d.portsInUse));
     entry.Set("timeWait", Napi::Number::New(env, d.timeWait));
@@ -210,8 +218,8 @@ Napi::Value SocketTableToJs(const Napi::Env& env, const SocketTable& table) {
   Napi::Uint32Array local = Napi::Uint32Array::New(env, count);
   Napi::Uint32Array remote = Napi::Uint32Array::New(env, count);
   for (size_t i = 0; i < count; i++) {
-    local[i] = addresses.Index(rows[i].family, rows[i].localAddress);
-    remote[i] = addresses.Index(rows[i].family, rows[i].remoteAddress);
+    local[i] = addresses.Index(rows[i].family, rows[i].localAddress, rows[i].localScope);
+    remote[i] = addresses.Index(rows[i].family, rows[i].remoteAddress, rows[i].remoteScope);
   }
   object.Set("localAddress", local);
   object.Set("remoteAddress", remote);

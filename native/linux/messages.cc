@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 
+#include "../address.h"
 #include "../errors.h"
 #include "sys_error.h"
 
@@ -124,6 +125,11 @@ void ToRecord(const inet_diag_msg& msg, SocketRecord* out) {
   std::memset(out->remoteAddress, 0, sizeof(out->remoteAddress));
   std::memcpy(out->localAddress, msg.id.idiag_src, addressBytes);
   std::memcpy(out->remoteAddress, msg.id.idiag_dst, addressBytes);
+  // A link-local socket is bound to its interface: that is the addresses' scope.
+  if (out->family == kIPv6) {
+    out->localScope = IsLinkLocal(out->localAddress) ? msg.id.idiag_if : 0;
+    out->remoteScope = IsLinkLocal(out->remoteAddress) ? msg.id.idiag_if : 0;
+  }
   out->timerMs = msg.idiag_expires;
   out->uid = msg.idiag_uid;
   out->inode = msg.idiag_inode;

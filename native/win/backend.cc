@@ -39,12 +39,15 @@ static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwOwningPid) == win32_backend::kRow
 static_assert(offsetof(MIB_TCP6TABLE_OWNER_PID, table) == win32_backend::kCountSize, "IPv6 table header");
 static_assert(sizeof(MIB_TCP6ROW_OWNER_PID) == win32_backend::kRow6Size, "IPv6 row size");
 static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, ucLocalAddr) == win32_backend::kRow6LocalAddr, "IPv6 local");
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwLocalScopeId) == win32_backend::kRow6LocalScope, "IPv6 lscope");
 static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwLocalPort) == win32_backend::kRow6LocalPort, "IPv6 lport");
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwRemoteScopeId) == win32_backend::kRow6RemoteScope, "IPv6 rscope");
 static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, ucRemoteAddr) == win32_backend::kRow6RemoteAddr, "IPv6 remote");
 static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwRemotePort) == win32_backend::kRow6RemotePort, "IPv6 rport");
 static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwState) == win32_backend::kRow6State, "IPv6 state");
 static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwOwningPid) == win32_backend::kRow6Pid, "IPv6 pid");
 static_assert(MIB_TCP_STATE_CLOSED == win32_backend::kFirstState, "first MIB_TCP_STATE");
+static_assert(MIB_TCP_STATE_LISTEN == win32_backend::kListenState, "MIB_TCP_STATE_LISTEN");
 static_assert(MIB_TCP_STATE_DELETE_TCB == win32_backend::kLastState, "last MIB_TCP_STATE");
 
 constexpr const char* kSource = "GetExtendedTcpTable";
@@ -140,7 +143,7 @@ SysError Read(const Query& query, RecordSink* sink, ReadInfo* info) {
     SysError error = ReadTable(families[i], &tables[i]);
     if (!error.ok()) return error;
   }
-  constexpr uint32_t kListen = 1u << MIB_TCP_STATE_LISTEN;
+  constexpr uint32_t kListen = 1u << win32_backend::kListenState;
   for (uint32_t pass : {kListen, ~kListen}) {
     Query part = query;
     part.states = query.states & pass;

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "../address.h"
 #include "../errors.h"
 #include "../filter.h"
 
@@ -33,6 +34,9 @@ void ParseRow(const uint8_t* row, uint8_t family, SocketRecord* out) {
   if (family == kIPv6) {
     std::memcpy(out->localAddress, row + kRow6LocalAddr, 16);
     std::memcpy(out->remoteAddress, row + kRow6RemoteAddr, 16);
+    // Only a link-local address needs its scope id to say which link it is on.
+    if (IsLinkLocal(out->localAddress)) out->localScope = LittleEndian32(row + kRow6LocalScope);
+    if (IsLinkLocal(out->remoteAddress)) out->remoteScope = LittleEndian32(row + kRow6RemoteScope);
     out->localPort = NetworkPort(row + kRow6LocalPort);
     out->remotePort = NetworkPort(row + kRow6RemotePort);
     state = LittleEndian32(row + kRow6State);
@@ -47,6 +51,13 @@ void ParseRow(const uint8_t* row, uint8_t family, SocketRecord* out) {
   }
   // A MIB_TCP_STATE newer than kLastState is kept for the facade to count as unknown.
   out->state = state < kRawStates ? static_cast<uint8_t>(state) : kOutOfRangeState;
+  // A listener has no peer: Microsoft documents its remote address, port and scope id as
+  // meaningless, so they are not passed on (and no remote filter can match them).
+  if (state == kListenState) {
+    std::memset(out->remoteAddress, 0, sizeof(out->remoteAddress));
+    out->remotePort = 0;
+    out->remoteScope = 0;
+  }
 }
 
 SysError WalkRows(const uint8_t* data, size_t size, uint8_t family, const Query& query,

@@ -30,14 +30,17 @@ constexpr size_t kRow4Pid = 20;
 // then state and owning PID.
 constexpr size_t kRow6Size = 56;
 constexpr size_t kRow6LocalAddr = 0;
+constexpr size_t kRow6LocalScope = 16;
 constexpr size_t kRow6LocalPort = 20;
 constexpr size_t kRow6RemoteAddr = 24;
+constexpr size_t kRow6RemoteScope = 40;
 constexpr size_t kRow6RemotePort = 44;
 constexpr size_t kRow6State = 48;
 constexpr size_t kRow6Pid = 52;
 
 // MIB_TCP_STATE values run from MIB_TCP_STATE_CLOSED (1) to MIB_TCP_STATE_DELETE_TCB (12).
 constexpr uint32_t kFirstState = 1;
+constexpr uint32_t kListenState = 2;  // MIB_TCP_STATE_LISTEN
 constexpr uint32_t kLastState = 12;
 
 // Size of one row of `family` (kIPv4 or kIPv6).
