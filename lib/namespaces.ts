@@ -109,7 +109,7 @@ async function walkMounts(map: Map<number, Found>, dirs: readonly string[]): Pro
 //   kubernetes /kubepods.slice/.../kubepods-<qos>-pod<uid>.slice/{cri-containerd,crio,docker}-<id>.scope,
 //              /kubepods/<qos>/pod<uid>/<id>
 const ID = '([0-9a-f]{64})';
-const POD = /kubepods[^/]*?[-/]pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\.slice)?\//;
+const POD = /kubepods.*?[-/]pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\.slice)?(?:\/|$)/;
 const PATTERNS: { runtime: ContainerInfo['runtime']; re: RegExp }[] = [
   { runtime: 'podman', re: new RegExp(`libpod-${ID}(?:\\.scope)?(?:/|$)`) },
   { runtime: 'containerd', re: new RegExp(`cri-containerd-${ID}\\.scope`) },
