@@ -162,27 +162,32 @@ async function containerOfPid(pid: number): Promise<ContainerInfo | null> {
   return null;
 }
 
+/** Container names from containers/storage's list (podman), by id. */
+async function readPodmanNames(): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const file of ['/var/lib/containers/storage/overlay-containers/containers.json',
+    '/var/lib/containers/storage/vfs-containers/containers.json']) {
+    const text = await readText(file);
+    if (text === null) continue;
+    try {
+      for (const c of JSON.parse(text) as { id?: string; names?: string[] }[]) {
+        if (c.id && c.names && c.names[0]) names.set(c.id, c.names[0]);
+      }
+    } catch {
+      // a file being rewritten: no names this time
+    }
+  }
+  return names;
+}
+
 /** Names that podman (containers/storage) and Docker keep on disk, read once per call. */
 class RuntimeFiles {
-  private podman: Map<string, string> | null = null;
+  private podman: Promise<Map<string, string>> | null = null;
 
   async podmanName(id: string): Promise<string | undefined> {
-    if (!this.podman) {
-      this.podman = new Map();
-      for (const file of ['/var/lib/containers/storage/overlay-containers/containers.json',
-        '/var/lib/containers/storage/vfs-containers/containers.json']) {
-        const text = await readText(file);
-        if (text === null) continue;
-        try {
-          for (const c of JSON.parse(text) as { id?: string; names?: string[] }[]) {
-            if (c.id && c.names && c.names[0]) this.podman.set(c.id, c.names[0]);
-          }
-        } catch {
-          // a file being rewritten: no names this time
-        }
-      }
-    }
-    return this.podman.get(id);
+    // One read per call, shared by the namespaces looked up at the same time.
+    this.podman ??= readPodmanNames();
+    return (await this.podman).get(id);
   }
 
   async dockerName(id: string): Promise<string | undefined> {
