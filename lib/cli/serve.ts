@@ -100,10 +100,8 @@ export async function runServe(run: ServeRun, version: string): Promise<void> {
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
-  run.stdout.write(`tcpstate serve: metrics at http://${hostForUrl(address)}:${address.port}/metrics\n`);
-
-  await new Promise<void>((resolve) => {
+  // The handlers go in before the URL is printed: whoever waits for that line may signal at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -113,4 +111,7 @@ export async function runServe(run: ServeRun, version: string): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  const address = server.address() as AddressInfo;
+  run.stdout.write(`tcpstate serve: metrics at http://${hostForUrl(address)}:${address.port}/metrics\n`);
+  await stopped;
 }
