@@ -12,6 +12,12 @@ import { listNamespaces } from './namespaces';
 import { parseAllOptions } from './options';
 import type { Pressure, Snapshot } from './types';
 
+/** Network namespaces are Linux's: elsewhere the calls reject with this. */
+export function unsupported(): TcpStateError {
+  return new TcpStateError(`network namespaces exist on Linux only, not on ${process.platform}`,
+    { code: 'TCPSTATE_UNSUPPORTED_PLATFORM', errno: 0, syscall: null });
+}
+
 /** A named number from a sockstat line such as `TCP: inuse 3 orphan 0 tw 8 alloc 4 mem 1`. */
 function field(text: string, line: string, name: string): number {
   const match = new RegExp(`^${line}:.*\\b${name} (\\d+)`, 'm').exec(text);
@@ -97,6 +103,7 @@ async function readAll<K extends 'snapshot' | 'pressure', T extends Read>(
   list?: NamespaceList,
 ): Promise<AllResult<NamespaceResult<K, T>>> {
   const { pass, concurrency, walk, walkMinSockets } = parseAllOptions(options, key === 'pressure', defaultMinSockets);
+  if (process.platform !== 'linux') throw unsupported();
   const namespaces = list ?? (await listNamespaces());
   const results = await pool(namespaces, concurrency, async (ns): Promise<NamespaceResult<K, T>> => {
     let counts: NamespaceCounts | null = null;

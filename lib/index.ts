@@ -28,7 +28,7 @@ import type {
   WatchTick,
 } from './types';
 import { ticks } from './watch';
-import { pressureAllWith, snapshotAllWith } from './all';
+import { pressureAllWith, snapshotAllWith, unsupported } from './all';
 import { listNamespaces } from './namespaces';
 import type {
   AllResult, NamespaceList, PressureAllEntry, PressureAllOptions, SnapshotAllEntry, SnapshotAllOptions,
@@ -174,7 +174,8 @@ export function watch(options?: WatchOptions): AsyncIterableIterator<WatchTick> 
  * `ip netns` names, its process count and its container. `hidden` on the array counts the
  * processes whose namespace the caller may not read.
  */
-export function namespaces(): Promise<NamespaceList> {
+export async function namespaces(): Promise<NamespaceList> {
+  if (process.platform !== 'linux') throw unsupported();
   return listNamespaces();
 }
 

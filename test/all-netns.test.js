@@ -220,6 +220,11 @@ describe('every network namespace', { skip }, () => {
 });
 
 describe('snapshotAll() and pressureAll() options', () => {
+  it('the ES module entry exports the same functions', async () => {
+    const esm = await import('tcpstate');
+    for (const name of ['namespaces', 'snapshotAll', 'pressureAll']) assert.equal(esm[name], tcpstate[name], name);
+  });
+
   it('rejects netns and bad values before any read', async () => {
     await assert.rejects(tcpstate.pressureAll({ netns: '/run/netns/x' }), { code: 'ERR_INVALID_ARG_VALUE' });
     await assert.rejects(tcpstate.snapshotAll({ top: 3 }), { code: 'ERR_INVALID_ARG_VALUE' });
