@@ -129,7 +129,10 @@ async function readAll<K extends 'snapshot' | 'pressure', T extends Read>(
       return { namespace: ns, counts, walked: true, [key]: value } as unknown as NamespaceResult<K, T>;
     } catch (error) {
       if (!(error instanceof TcpStateError)) throw error;
-      return { namespace: ns, counts, walked: false, error, [key]: null } as unknown as NamespaceResult<K, T>;
+      const failure = error.code === 'TCPSTATE_PERMISSION_DENIED'
+        ? new TcpStateError(`${error.message} (entering another network namespace needs CAP_SYS_ADMIN)`, error)
+        : error;
+      return { namespace: ns, counts, walked: false, error: failure, [key]: null } as unknown as NamespaceResult<K, T>;
     }
   });
   return Object.defineProperty(results, 'hidden', { value: namespaces.hidden ?? 0, enumerable: false }) as AllResult<NamespaceResult<K, T>>;

@@ -192,6 +192,7 @@ describe('every network namespace', { skip }, () => {
         process.stdout.write(JSON.stringify({
           hidden: list.hidden, inodes: list.map((n) => n.inode),
           all: all.map((e) => ({ inode: e.namespace.inode, own: e.namespace.own, walked: e.walked, code: e.error && e.error.code })),
+          messages: all.filter((e) => e.error).map((e) => e.error.message),
         }));
       })();`;
     const run = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', timeout: 30000, uid: 65534, gid: 65534 });
@@ -203,6 +204,7 @@ describe('every network namespace', { skip }, () => {
     assert.equal(own.walked, true, 'its own namespace is read without setns()');
     const bareInode = fs.statSync(`/var/run/netns/${bareName}`).ino;
     assert.deepEqual(out.all.find((e) => e.inode === bareInode), { inode: bareInode, own: false, walked: false, code: 'TCPSTATE_PERMISSION_DENIED' });
+    assert.ok(out.messages.every((m) => /needs CAP_SYS_ADMIN/.test(m)), out.messages.join('\n'));
   });
 
   it('with CAP_SYS_PTRACE and CAP_SYS_ADMIN only, a non-root user sees and reads them all', { skip: spawnSync('setpriv', ['--help']).status !== 0 && 'needs setpriv (util-linux)' }, () => {
