@@ -54,8 +54,14 @@ function errorFor(error: NodeJS.ErrnoException, ns: NetworkNamespace, what: stri
 
 /** A namespace's counts through one of its processes, without entering it; null when no process is in it. */
 export async function readCounts(ns: NetworkNamespace): Promise<NamespaceCounts | null> {
+  // The caller's own namespace through /proc/self, which cannot exit under us.
+  if (ns.own) return readCountsOf('self', ns);
   if (ns.pid === null) return null;
-  const dir = `/proc/${ns.pid}/net`;
+  return readCountsOf(String(ns.pid), ns);
+}
+
+async function readCountsOf(pid: string, ns: NetworkNamespace): Promise<NamespaceCounts> {
+  const dir = `/proc/${pid}/net`;
   const [sockstat, sockstat6, snmp] = await Promise.all(
     ['sockstat', 'sockstat6', 'snmp'].map((file) => fs.readFile(`${dir}/${file}`, 'utf8').catch((error: NodeJS.ErrnoException) => {
       // No IPv6 in the kernel: no sockstat6, no IPv6 sockets.
@@ -64,9 +70,9 @@ export async function readCounts(ns: NetworkNamespace): Promise<NamespaceCounts 
     })),
   );
   // The pid may have exited and been reused by a process elsewhere: check it is still in the namespace.
-  const link = await fs.readlink(`/proc/${ns.pid}/ns/net`);
+  const link = await fs.readlink(`/proc/${pid}/ns/net`);
   if (link !== `net:[${ns.inode}]`) {
-    throw Object.assign(new Error(`process ${ns.pid} left the namespace`), { code: 'ENOENT', syscall: 'readlink' });
+    throw Object.assign(new Error(`process ${pid} left the namespace`), { code: 'ENOENT', syscall: 'readlink' });
   }
   return parseCounts(sockstat as string, sockstat6 as string, snmp as string);
 }
