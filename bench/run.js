@@ -9,6 +9,7 @@ const { removeStale } = require('./namespace');
 const { SIZES } = require('./table');
 const { METHODS, Session, measureSize, measureLag, soak, soakTable, curve } = require('./measure');
 const { textReport } = require('./report');
+const { allNetnsBench, allNetnsReport } = require('./all-netns');
 
 const ROOT = path.join(__dirname, '..');
 const BUILD = path.join(__dirname, '.build');
@@ -25,6 +26,8 @@ options:
                 listeners, IPv4 and IPv6; "100k" is 100,000 TIME_WAIT + 20,000 pairs.
   --runs N      repetitions per method (default 15, 5 for systeminformation and node-netstat)
   --json        print one JSON object with every figure instead of the tables
+  --all-netns   instead: 50 network namespaces (5 with TIME_WAIT) on the --size table (default 100k),
+                a naive pressureAsync() loop over them against pressureAll(), time and peak RSS
   -h, --help    show this help`;
 
 class UsageError extends Error {}
@@ -44,6 +47,9 @@ function parseArgs(argv) {
     if (flag === '--help' || flag === '-h') {
       noValue();
       options.help = true;
+    } else if (flag === '--all-netns') {
+      noValue();
+      options.allNetns = true;
     } else if (flag === '--json') {
       noValue();
       options.json = true;
@@ -137,6 +143,12 @@ async function main() {
   const clock = performance.now();
   for (const name of removeStale()) log(`removed the namespace ${name} left by an earlier run`);
   const binaries = compile();
+  if (options.allNetns) {
+    const sized = process.argv.some((a) => a.startsWith('--size'));
+    const all = await allNetnsBench({ size: sized ? options.sizes[options.sizes.length - 1] : '100k', binaries, ...(options.runs ? { rounds: options.runs } : {}) });
+    process.stdout.write(options.json ? `${JSON.stringify({ machine: machine(), allNetns: all }, null, 2)}\n` : allNetnsReport(all));
+    return;
+  }
   const result = {
     machine: machine(),
     startedAt,

@@ -14,6 +14,7 @@ import {
 } from './cli/sockets';
 import { readSummary, renderSummary } from './cli/summary';
 import { runWatch } from './cli/watch';
+import { readAllNetns, renderAllNetns } from './cli/all-netns';
 
 /** Exit codes: success, a failed read or other runtime failure, a usage error. */
 export const EXIT_OK = 0;
@@ -75,6 +76,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the summary as JSON')
     .option('--top <n>', 'destinations to show', integer(0, MAX_TOP), 5)
     .option('--netns <path>', 'read in this network namespace, for every command: /var/run/netns/NAME, /proc/PID/ns/net')
+    .option('--all-netns', 'every network namespace of the host: one line each (the summary), or series labelled netns and container (serve)')
     .addHelpText('after', `
 With no command: states with counts, the ephemeral range and the limits that bound it,
 the busiest destinations, the close rate and warnings with advice.
@@ -87,7 +89,9 @@ Examples:
   tcpstate watch --interval 500ms
   tcpstate sockets --state TIME_WAIT --dport 5432
   tcpstate serve --port 9464
-  tcpstate --netns /var/run/netns/web watch`);
+  tcpstate --netns /var/run/netns/web watch
+  tcpstate --all-netns
+  tcpstate --all-netns serve --port 9464`);
   withDebug(program);
 
   // --netns comes before the command and holds for all of them.
@@ -96,9 +100,16 @@ Examples:
     return netns === undefined ? {} : { netns };
   };
 
-  program.action((opts: { json?: boolean; top: number }) => {
+  const allNetns = (): boolean => Boolean(program.opts<{ allNetns?: boolean }>().allNetns);
+
+  program.action(async (opts: { json?: boolean; top: number }) => {
     if (program.args.length > 0) {
       program.error(`error: unknown command '${program.args[0]}'`, { code: 'commander.unknownCommand', exitCode: EXIT_USAGE });
+    }
+    if (allNetns()) {
+      const all = await readAllNetns();
+      process.stdout.write(opts.json ? `${JSON.stringify(all.lines, null, 2)}\n` : renderAllNetns(all, style()));
+      return;
     }
     const summary = readSummary(opts.top, where());
     process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary, style(), process.stdout.isTTY ? process.stdout.columns ?? 0 : 0));
@@ -135,12 +146,14 @@ Examples:
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--top <n>', 'destinations with their own series', integer(0, MAX_TOP), DEFAULT_TOP)
     .option('--min-interval <duration>', 'scrapes closer together than this reuse the last read', parseDuration, 1000)
+    .option('--max-netns <n>', 'with --all-netns: namespaces with series of their own (alerting ones first, then the busiest)', integer(1, 100000), 50)
     .allowExcessArguments(false)
     .addHelpText('after', '\nStops cleanly (exit code 0) on SIGINT or SIGTERM. A failed read answers 200 with\n' +
       'tcpstate_read_errors_total and tcpstate_read_duration_seconds only, and is logged on stderr.')
-    .action(async (opts: { port: number; host: string; top: number; minInterval: number }) => {
+    .action(async (opts: { port: number; host: string; top: number; minInterval: number; maxNetns: number }) => {
       await runServe({
         host: opts.host, port: opts.port, top: opts.top, minIntervalMs: opts.minInterval, ...where(),
+        ...(allNetns() ? { allNetns: true, maxNetns: opts.maxNetns } : {}),
         stdout: process.stdout, stderr: process.stderr,
       }, packageVersion());
     });
@@ -158,6 +171,13 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   let debug = argv.includes('--debug');
   program.hook('preAction', (_, action) => {
     debug = Boolean(action.optsWithGlobals().debug);
+    const globals = program.opts<{ netns?: string; allNetns?: boolean }>();
+    if (globals.allNetns && globals.netns !== undefined) {
+      program.error("error: options '--netns' and '--all-netns' cannot be used together", { code: 'commander.conflictingOption', exitCode: EXIT_USAGE });
+    }
+    if (globals.allNetns && action !== program && action.name() !== 'serve') {
+      program.error(`error: option '--all-netns' applies to the summary and serve only, not to ${action.name()}`, { code: 'commander.unknownOption', exitCode: EXIT_USAGE });
+    }
     for (const name of ['json', 'top']) {
       if (action !== program && program.getOptionValueSource(name) === 'cli') {
         program.error(`error: option '--${name}' before a command applies to the summary only; ` +

@@ -30,6 +30,11 @@ import type {
   WatchTick,
 } from './types';
 import { ticks } from './watch';
+import { pressureAllWith, snapshotAllWith, unsupported } from './all';
+import { listNamespaces } from './namespaces';
+import type {
+  AllResult, NamespaceList, PressureAllEntry, PressureAllOptions, SnapshotAllEntry, SnapshotAllOptions,
+} from './netns-types';
 
 export { STATES, UNKNOWN_STATE } from './types';
 export type {
@@ -60,6 +65,10 @@ export type {
   WatchOptions,
   WatchTick,
 } from './types';
+export type {
+  AllOptions, AllResult, ContainerInfo, NamespaceCounts, NamespaceList, NamespaceResult, NetworkNamespace,
+  PressureAllEntry, PressureAllOptions, SnapshotAllEntry, SnapshotAllOptions, WalkMode,
+} from './netns-types';
 export { ERROR_CODES, TcpStateError } from './errors';
 export type { ErrorCode, TcpStateErrorDetails } from './errors';
 
@@ -196,4 +205,24 @@ export function watch(options?: WatchOptions): AsyncIterableIterator<WatchTick> 
   const query = toQuery(filter);
   const read = async () => readSnapshot(await native.snapshotAsync(query), query);
   return ticks(read, intervalMs, signal);
+}
+
+/**
+ * Every network namespace the caller may see (Linux): inode, a path that enters it, its
+ * `ip netns` names, its process count and its container. `hidden` on the array counts the
+ * processes whose namespace the caller may not read.
+ */
+export async function namespaces(): Promise<NamespaceList> {
+  if (process.platform !== 'linux') throw unsupported();
+  return listNamespaces();
+}
+
+/** snapshotAsync() in every network namespace: one entry per namespace, a failed one as `error`. */
+export function snapshotAll(options?: SnapshotAllOptions): Promise<AllResult<SnapshotAllEntry>> {
+  return snapshotAllWith(snapshotAsync as (o: object) => Promise<Snapshot>, options);
+}
+
+/** pressureAsync() in every network namespace: one entry per namespace, a failed one as `error`. */
+export function pressureAll(options?: PressureAllOptions): Promise<AllResult<PressureAllEntry>> {
+  return pressureAllWith(pressureAsync as (o: object) => Promise<Pressure>, options);
 }

@@ -248,3 +248,38 @@ export function parseMetricsOptions(options: unknown): { top: number; minInterva
   if (netns !== undefined) parsed.netns = parseNetns(netns);
   return parsed;
 }
+
+const ALL_KEYS = ['concurrency', 'walk', 'walkMinSockets'];
+export const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 64;
+
+/**
+ * snapshotAll() and pressureAll() options: the filters of the single call (checked here, before
+ * any read; `netns` is not one of them) and how the namespaces are read. `pass` holds the
+ * filters to give each single read.
+ */
+export function parseAllOptions(options: unknown, pressure: boolean, defaultMinSockets: number): {
+  pass: Record<string, unknown>;
+  concurrency: number;
+  walk: 'auto' | 'always';
+  walkMinSockets: number;
+} {
+  const pass: Record<string, unknown> = {};
+  if (options !== undefined) {
+    checkKeys(options, [...FILTER_KEYS.filter((k) => k !== 'netns'), ...(pressure ? ['top'] : []), ...ALL_KEYS]);
+    for (const key of Object.keys(options)) if (!ALL_KEYS.includes(key)) pass[key] = own(options, key);
+  }
+  if (pressure) parsePressureOptions(pass);
+  else parseOptions(pass);
+  const walk = options === undefined ? undefined : own(options, 'walk');
+  if (walk !== undefined) {
+    if (typeof walk !== 'string') throw invalidArgType('options.walk', 'of type string', walk);
+    if (walk !== 'auto' && walk !== 'always') throw invalidArgValue('options.walk', walk, "must be 'auto' or 'always'");
+  }
+  return {
+    pass,
+    concurrency: integerOption(options, 'concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
+    walk: walk ?? 'auto',
+    walkMinSockets: integerOption(options, 'walkMinSockets', defaultMinSockets, 0, Number.MAX_SAFE_INTEGER),
+  };
+}

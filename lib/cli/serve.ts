@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 import { bracketHost } from '../address';
 import { PROMETHEUS_CONTENT_TYPE, createMetricsReader, renderPrometheus } from '../metrics';
+import { createAllNetnsMetricsReader } from '../metrics/all-netns';
 
 export interface ServeRun {
   host: string;
@@ -12,6 +13,9 @@ export interface ServeRun {
   minIntervalMs: number;
   /** Read in this network namespace. */
   netns?: string;
+  /** Every network namespace, with `netns` and `container` labels; at most `maxNetns` with series. */
+  allNetns?: boolean;
+  maxNetns?: number;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }
@@ -25,6 +29,27 @@ function hostForUrl(address: AddressInfo): string {
   return bracketHost(address.address);
 }
 
+/** The all-namespaces reader, logging each failed namespace's error as the single reader logs its one. */
+function allNetnsReader(run: ServeRun): ReturnType<typeof createMetricsReader> {
+  const reader = createAllNetnsMetricsReader({
+    top: run.top, minIntervalMs: run.minIntervalMs, ...(run.maxNetns === undefined ? {} : { maxNamespaces: run.maxNetns }),
+  });
+  return {
+    read: () => reader.read(),
+    get errors() {
+      return reader.errors;
+    },
+    get lastError() {
+      const first = reader.lastErrors[0];
+      if (!first) return null;
+      const more = reader.lastErrors.length > 1 ? ` (and ${reader.lastErrors.length - 1} more namespaces)` : '';
+      return Object.assign(Object.create(Object.getPrototypeOf(first.error)), first.error, {
+        message: `namespace ${first.namespace.inode}: ${first.error.message}${more}`,
+      });
+    },
+  };
+}
+
 /**
  * Serves until SIGINT or SIGTERM. A scrape younger than `minIntervalMs` after the
  * last read gets that read again; scrapes during a read share it. A failed read is
@@ -32,7 +57,7 @@ function hostForUrl(address: AddressInfo): string {
  * Prometheus drop the body, counter included), and logged on stderr.
  */
 export async function runServe(run: ServeRun, version: string): Promise<void> {
-  const reader = createMetricsReader({
+  const reader = run.allNetns ? allNetnsReader(run) : createMetricsReader({
     top: run.top, minIntervalMs: run.minIntervalMs, ...(run.netns === undefined ? {} : { netns: run.netns }),
   });
   let logged = 0;
@@ -75,10 +100,8 @@ export async function runServe(run: ServeRun, version: string): Promise<void> {
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
-  run.stdout.write(`tcpstate serve: metrics at http://${hostForUrl(address)}:${address.port}/metrics\n`);
-
-  await new Promise<void>((resolve) => {
+  // The handlers go in before the URL is printed: whoever waits for that line may signal at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -88,4 +111,7 @@ export async function runServe(run: ServeRun, version: string): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  const address = server.address() as AddressInfo;
+  run.stdout.write(`tcpstate serve: metrics at http://${hostForUrl(address)}:${address.port}/metrics\n`);
+  await stopped;
 }
