@@ -52,7 +52,7 @@
           "sources!": ["native/unsupported/backend.cc"],
           "sources": [
             "native/win/backend.cc",
-            "native/win/dynamic_range.cc",
+            "native/win/system_settings.cc",
             "native/win/limits.cc",
             "native/win/rows.cc",
             "native/win/settings.cc"

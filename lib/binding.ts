@@ -72,6 +72,8 @@ export interface NativeEphemeralRange extends NativeReadInfo {
   /** The reserved-ports list as the OS gives it, or null when the OS has none. */
   reservedList: string | null;
   reservedInRange: number;
+  /** A caveat about where the range came from (Windows: a default used while WMI had not answered), or null. */
+  note: string | null;
   /** Other raw values by their OS name. */
   values: Record<string, {
     value: number | null;

@@ -50,6 +50,7 @@ export function toEphemeralRange(native: NativeEphemeralRange, platform: Platfor
     available,
     timeWaitSeconds,
     maxConnectRate: timeWaitSeconds > 0 ? available / timeWaitSeconds : Infinity,
+    portScope: platform.portScope,
     timeWaitReuse,
     reuseDelayMs,
     maxReuseConnectRate: reuseDelayMs === null ? null : reuseDelayMs > 0 ? available / (reuseDelayMs / 1000) : Infinity,
@@ -118,8 +119,13 @@ interface Pool {
   hostPorts: HostPorts;
 }
 
-/** Ports connect() cannot take for this destination now: its own in use, less the reusable, plus the listeners in the range. */
+/**
+ * Ports connect() cannot take for this destination now. Per destination (Linux): its own in
+ * use, less the reusable, plus the listeners in the range. Host-wide (Windows): every port of
+ * the range any socket holds, whichever destination it serves.
+ */
 function unavailable(d: NativeDestination, reusable: number, pool: Pool): number {
+  if (pool.range.portScope === 'host') return pool.hostPorts.inUse;
   return Math.max(0, d.portsInUse - reusable) + pool.hostPorts.listening;
 }
 
@@ -149,12 +155,14 @@ function secondsToExhaustion(
   return (range.available - blocked) / (net > 0 ? net : rate);
 }
 
+/** The verdict on the ports a destination can get: `blocked` of them are taken (for a host-wide pool, by anyone). */
 function status(d: Omit<Destination, 'status'>, blocked: number, available: number): DestinationStatus {
   if (blocked >= available) return 'exhausted';
   if ((d.closeRate !== null && d.closeRate >= AT_LIMIT_SHARE * d.maxConnectRate) || d.secondsToExhaustion !== null) {
     return 'at-limit';
   }
-  return d.utilization > HIGH_UTILIZATION ? 'high' : 'fine';
+  const load = available > 0 ? blocked / available : 1;
+  return load > HIGH_UTILIZATION || d.utilization > HIGH_UTILIZATION ? 'high' : 'fine';
 }
 
 function toDestination(
@@ -179,7 +187,10 @@ function toDestination(
     established: d.established,
     other: d.other,
     reusable,
-    utilization: range.available > 0 ? Math.min(1, blocked / range.available) : 1,
+    // Host-wide, the share this destination takes of the pool; per destination, what it cannot get.
+    utilization: range.available > 0
+      ? Math.min(1, (range.portScope === 'host' ? d.portsInUse : blocked) / range.available)
+      : 1,
     maxConnectRate: reuses && range.maxReuseConnectRate !== null ? range.maxReuseConnectRate : range.maxConnectRate,
     closeRate: rate,
     secondsToExhaustion: secondsToExhaustion(d, blocked, rate, reuses, pool),
@@ -202,7 +213,8 @@ const number = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits:
 function destinationWarnings(d: Destination, range: EphemeralRange, platform: Platform): Warning[] {
   const out: Warning[] = [];
   const where = describeDestination(d);
-  if (d.status === 'exhausted') {
+  // Host-wide, an exhausted pool is one warning for the host (HOST_PORTS_HIGH), not one per destination.
+  if (d.status === 'exhausted' && range.portScope === 'destination') {
     out.push({
       code: 'DESTINATION_PORTS_EXHAUSTED',
       message:
@@ -242,32 +254,21 @@ function destinationWarnings(d: Destination, range: EphemeralRange, platform: Pl
   return out;
 }
 
-const LEGACY_KEY = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters';
-/** The highest MaxUserPort the registry value takes: set to it, it limits nothing. */
-const MAX_USER_PORT_CEILING = 65534;
-
-/**
- * Ports of the range left below a legacy MaxUserPort (Windows, from the registry) when it
- * cuts the top of the range; null when it is unset, rejected or above the range.
- */
-function legacyUsablePorts(range: EphemeralRange): number | null {
-  const setting = range.settings.maxUserPort;
-  if (setting?.source !== 'registry' || typeof setting.value !== 'number') return null;
-  if (setting.value >= Math.min(range.high, MAX_USER_PORT_CEILING)) return null;
-  return Math.max(0, setting.value - range.low + 1);
-}
-
 function warnings(pressure: Omit<Pressure, 'warnings'>, platform: Platform): Warning[] {
   const { range, hostPorts } = pressure;
   const out: Warning[] = pressure.destinations.flatMap((d) => destinationWarnings(d, range, platform));
   if (hostPorts.utilization > HIGH_UTILIZATION) {
+    const held = `${number(hostPorts.inUse)} of ${number(range.available)} ephemeral ports (${percent(hostPorts.utilization)}) are held ` +
+      `on this host${hostPorts.listening > 0 ? `, ${number(hostPorts.listening)} of them by listeners` : ''}`;
     out.push({
       code: 'HOST_PORTS_HIGH',
-      message:
-        `${number(hostPorts.inUse)} of ${number(range.available)} ephemeral ports (${percent(hostPorts.utilization)}) are held ` +
-        `on this host${hostPorts.listening > 0 ? `, ${number(hostPorts.listening)} of them by listeners` : ''}: a bind() to port 0 ` +
-        '(a client given a local address before connect()) fails with EADDRINUSE at 100%, and listeners in the range ' +
-        'take ports from every destination; move listeners out of the range, drop the local address, or widen the range.',
+      message: range.portScope === 'host'
+        ? `${held}, and every connection takes a port of its own from this one pool, whatever its destination: ` +
+          'at 100% connect() fails (WSAEADDRINUSE 10048, WSAENOBUFS 10055, "Can\'t connect to MySQL server"); ' +
+          `pool or keep connections alive, or widen the dynamic range (${platform.rangeAdvice ?? ''}).`
+        : `${held}: a bind() to port 0 (a client given a local address before connect()) fails with EADDRINUSE at 100%, ` +
+          'and listeners in the range take ports from every destination; move listeners out of the range, drop the ' +
+          'local address, or widen the range.',
     });
   }
   const buckets = range.settings.tcpMaxTwBuckets?.value;
@@ -288,17 +289,7 @@ function warnings(pressure: Omit<Pressure, 'warnings'>, platform: Platform): War
         `platform default ${number(platform.defaultRangeSize)}: widen it (${advice}).`,
     });
   }
-  const usable = legacyUsablePorts(range);
-  if (usable !== null) {
-    out.push({
-      code: 'MAX_USER_PORT_LIMITS_RANGE',
-      message:
-        `MaxUserPort ${range.settings.maxUserPort?.value} (a pre-Vista limit Windows may still apply) cuts the ephemeral ` +
-        `range ${range.low}-${range.high} to ${number(usable)} usable ports` +
-        (usable < platform.defaultRangeSize ? `, fewer than the platform default ${number(platform.defaultRangeSize)}` : '') +
-        `: delete MaxUserPort (${LEGACY_KEY}) and size the range (${advice}).`,
-    });
-  }
+  out.push(...(platform.warnings?.(range) ?? []));
   if (range.size > 0 && range.reserved / range.size >= RESERVED_SHARE) {
     out.push({
       code: 'RESERVED_PORTS_IN_RANGE',

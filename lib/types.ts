@@ -111,7 +111,7 @@ export interface Socket {
 }
 
 /** Where a setting's value came from; `null` when nothing was found. */
-export type SettingSource = 'sysctl' | 'registry' | 'wmi' | 'constant' | 'default';
+export type SettingSource = 'sysctl' | 'registry' | 'wmi' | 'netsh' | 'constant' | 'default';
 
 /** One raw setting that bounds the ephemeral ports. */
 export interface Setting<T = number> {
@@ -159,6 +159,14 @@ export interface RangeSettings {
   dynamicPortStart?: Setting;
   /** `MSFT_NetTCPSetting.DynamicPortRangeNumberOfPorts` from WMI, or the default 16384 (Windows). */
   dynamicPortCount?: Setting;
+  /**
+   * The excluded port ranges (Hyper-V, WinNAT, WSL2, Docker reserve blocks), as `[start, end]`
+   * pairs from `netsh int ipv4|ipv6 show excludedportrange protocol=tcp`; `null` when netsh gave
+   * no list that could be read (Windows).
+   */
+  excludedPortRanges?: Setting<Array<[number, number]>>;
+  /** `MSFT_NetTCPSetting.AutoReusePortRange*` as `[start, end]`: ports connects without bind() may share per destination (newer Windows Server); `null` where unset. */
+  autoReusePortRange?: Setting<[number, number]>;
   /** How long a TIME_WAIT socket holds its port, in seconds. */
   timeWaitSeconds: Setting;
 }
@@ -170,10 +178,17 @@ export interface EphemeralRange {
   high: number;
   /** `high - low + 1`. */
   size: number;
-  /** Ports of the range that the OS will not hand out (Linux `ip_local_reserved_ports`). */
+  /** Ports of the range that the OS will not hand out (Linux `ip_local_reserved_ports`, Windows' excluded port ranges). */
   reserved: number;
-  /** `size - reserved`: ports one destination can use at once. */
+  /** `size - reserved`: ports the range can hand out at once (to one destination, or to the whole host: `portScope`). */
   available: number;
+  /**
+   * `'destination'` where one local port serves connections to different destinations (Linux:
+   * unique per local address, remote address and remote port); `'host'` where each connection
+   * takes a port of its own (Windows, for every connect() made after a bind() to port 0, which is
+   * how Node connects): there the verdict is made on `Pressure.hostPorts`.
+   */
+  portScope: 'destination' | 'host';
   /** How long a closed connection holds its port in TIME_WAIT. */
   timeWaitSeconds: number;
   /** `available / timeWaitSeconds`: new connections per second one destination sustains without TIME_WAIT reuse. */

@@ -8,7 +8,7 @@
 #include "timed_read.h"
 #include "to_js.h"
 #ifdef _WIN32
-#include "win/dynamic_range.h"
+#include "win/system_settings.h"
 #endif
 
 namespace tcpstate {
@@ -88,8 +88,8 @@ Napi::Object Constants(Napi::Env env) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #ifdef _WIN32
-  // WMI answers on a thread of its own; reads use its cached answer and never wait for it.
-  win32_backend::StartDynamicRangeRead();
+  // WMI and netsh answer on a thread of their own, started as soon as the addon loads.
+  win32_backend::StartSystemSettingsRead();
 #endif
   exports.Set("backend", Napi::String::New(env, BackendName()));
   const char* source = BackendSource();

@@ -46,6 +46,7 @@ struct EphemeralRange {
   std::string reservedList;      // that list as the OS gives it (Linux ip_local_reserved_ports)
   uint32_t reservedInRange = 0;  // distinct reserved ports inside [low, high]
   std::vector<NamedValue> values;
+  std::string note;  // a caveat about where the range came from (Windows: a default used while WMI had not answered)
 };
 
 // What the TIME_WAIT timers of a set of sockets tell; thresholds from the PressureRequest.

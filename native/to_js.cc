@@ -131,6 +131,7 @@ Napi::Value EphemeralRangeToJs(const Napi::Env& env, const EphemeralRange& range
                                  ? Napi::Value(Napi::String::New(env, range.reservedList))
                                  : env.Null());
   object.Set("reservedInRange", Napi::Number::New(env, range.reservedInRange));
+  object.Set("note", range.note.empty() ? env.Null() : Napi::Value(Napi::String::New(env, range.note)));
   Napi::Object values = Napi::Object::New(env);
   for (const NamedValue& value : range.values) {
     Napi::Object entry = Napi::Object::New(env);

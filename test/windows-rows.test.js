@@ -12,6 +12,7 @@ it('native/win rows and limits pass their checks on built bytes', () => {
     'native/win/rows.cc',
     'native/win/limits.cc',
     'native/filter.cc',
+    'native/ports.cc',
   ], ['-fsanitize=address,undefined', '-fno-sanitize-recover=all']);
   const run = spawnSync(program, { encoding: 'utf8', timeout: 60000 });
   const lines = run.stdout.trim().split('\n');

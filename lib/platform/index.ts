@@ -11,6 +11,7 @@ const none: Platform = {
   excludedByDefault: [],
   hasOwner: () => false,
   defaultRangeSize: 0,
+  portScope: 'destination',
   timeWaitTimerMs: 0,
   defaultReuseDelayMs: 0,
   rangeSettings: () => ({ timeWaitSeconds: { value: null, source: null, name: 'none' } }),

@@ -68,6 +68,8 @@ export const linux: Platform = {
   hasOwner: (uid, inode) => inode !== 0 || uid !== 0,
 
   defaultRangeSize: DEFAULT_RANGE_SIZE,
+  // A port is unique per (local address, remote address, remote port) unless bind() took it.
+  portScope: 'destination',
   timeWaitTimerMs: TIME_WAIT_SECONDS * 1000,
   defaultReuseDelayMs: DEFAULT_REUSE_DELAY_MS,
 

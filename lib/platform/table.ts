@@ -1,5 +1,5 @@
 import type { NativeEphemeralRange } from '../binding';
-import { STATES, type EphemeralRange, type RangeSettings, type TcpState } from '../types';
+import { STATES, type EphemeralRange, type RangeSettings, type TcpState, type Warning } from '../types';
 
 /** What a platform module provides: its raw states, the quirks of its rows, and its port rules. */
 export interface Platform {
@@ -32,6 +32,10 @@ export interface Platform {
   defaultReuseDelayMs: number;
   /** How to widen the ephemeral range on this platform, for warnings. */
   rangeAdvice?: string;
+  /** Whether a local port serves one destination or the whole host (EphemeralRange.portScope). */
+  portScope: EphemeralRange['portScope'];
+  /** Warnings about this platform's own settings, beyond the shared ones. */
+  warnings?(range: EphemeralRange): Warning[];
 }
 
 /** How many raw states a query's 32-bit state mask can name (native/records.h kRawStates). */

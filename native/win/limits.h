@@ -5,7 +5,9 @@
 #define TCPSTATE_WIN_LIMITS_H_
 
 #include <cstdint>
+#include <string>
 
+#include "../ports.h"
 #include "../results.h"
 
 namespace tcpstate {
@@ -50,6 +52,31 @@ bool ValidRange(uint32_t start, uint32_t count);
 // DynamicPortRangeNumberOfPorts as WMI gave them (source "wmi"; rejected "out-of-range"
 // when they make no valid range; absent when WMI gave nothing).
 void ApplyDynamicRange(const DynamicRange& range, EphemeralRange* out);
+
+// What the background read found: MSFT_NetTCPSetting's dynamic and auto-reuse ranges (WMI),
+// and the excluded port ranges (netsh, which no documented API lists).
+struct SystemSettings {
+  bool answered = false;      // the background read has finished at least once
+  DynamicRange dynamic;       // DynamicPortRangeStartPort / DynamicPortRangeNumberOfPorts
+  DynamicRange autoReuse;     // AutoReusePortRangeStartPort / AutoReusePortRangeNumberOfPorts
+  bool excludedFound = false;  // netsh gave a list that could be read (possibly empty)
+  PortRanges excluded;        // TCP, IPv4 and IPv6 together
+};
+
+// Reads the output of `netsh int ipv4|ipv6 show excludedportrange protocol=tcp`: headers in
+// the system's language, a line of dashes, then one "start end" pair per line (a trailing
+// `*` marks an administered exclusion). Appends the ranges to *out. False when the text has
+// no dashed line or a pair is no range of ports (start > end, beyond 65535); *out is then
+// left as it was.
+bool ParseExcludedPortRanges(const std::string& text, PortRanges* out);
+
+// The ranges as a list "start-end,start-end" (the format of Linux ip_local_reserved_ports).
+std::string FormatPortRanges(const PortRanges& ranges);
+
+// ApplyDynamicRange, then the auto-reuse range as the values AutoReusePortRangeStartPort and
+// AutoReusePortRangeNumberOfPorts (source "wmi"), the excluded ranges as the reserved list
+// (reservedPresent only when netsh answered), and a note when no answer had come yet.
+void ApplySystemSettings(const SystemSettings& settings, EphemeralRange* out);
 
 }  // namespace win32_backend
 }  // namespace tcpstate

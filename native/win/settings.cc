@@ -5,10 +5,11 @@
 #endif
 #include <windows.h>
 
+#include <chrono>
 #include <new>
 
 #include "../backend.h"
-#include "dynamic_range.h"
+#include "system_settings.h"
 #include "limits.h"
 
 namespace tcpstate {
@@ -16,6 +17,8 @@ namespace tcpstate {
 namespace {
 
 using win32_backend::RegRead;
+
+constexpr std::chrono::milliseconds kFirstAnswerWait{3000};
 
 constexpr const wchar_t* kParameters = L"SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters";
 
@@ -74,7 +77,9 @@ constexpr RegistryValue kValues[] = {
 
 SysError ReadEphemeralRange(EphemeralRange* out) {
   try {
-    win32_backend::ApplyDynamicRange(win32_backend::CachedDynamicRange(), out);
+    // The first read of a process waits a little for WMI and netsh, so that it does not
+    // report the default range on a host that has another; later reads never wait.
+    win32_backend::ApplySystemSettings(win32_backend::CachedSystemSettings(kFirstAnswerWait), out);
     RegistryKey key;
     LSTATUS opened = key.Open(HKEY_LOCAL_MACHINE, kParameters);
     for (const RegistryValue& entry : kValues) {
