@@ -43,13 +43,16 @@ bool Unsigned(const std::string& text, double* value) {
   return true;
 }
 
-const CounterSource kSnmp[] = {
+}  // namespace
+
+const CounterSource kSnmpCounters[] = {
     {kActiveOpens, "Tcp", "ActiveOpens"},
     {kPassiveOpens, "Tcp", "PassiveOpens"},
     {kAttemptFails, "Tcp", "AttemptFails"},
     {kEstabResets, "Tcp", "EstabResets"},
 };
-const CounterSource kNetstat[] = {
+const size_t kSnmpCounterCount = sizeof(kSnmpCounters) / sizeof(kSnmpCounters[0]);
+const CounterSource kNetstatCounters[] = {
     {kTimeWaitExpired, "TcpExt", "TW"},
     {kTimeWaitRecycled, "TcpExt", "TWRecycled"},
     {kTimeWaitKilled, "TcpExt", "TWKilled"},
@@ -57,8 +60,7 @@ const CounterSource kNetstat[] = {
     {kListenOverflows, "TcpExt", "ListenOverflows"},
     {kListenDrops, "TcpExt", "ListenDrops"},
 };
-
-}  // namespace
+const size_t kNetstatCounterCount = sizeof(kNetstatCounters) / sizeof(kNetstatCounters[0]);
 
 void ParseCounters(const std::string& text, const CounterSource* sources, size_t count,
                    Counters* out) {
@@ -114,10 +116,8 @@ SysError ReadCounters(Counters* out) {
     };
     // thread-self: the network namespace of this thread, which may differ from the process's.
     const File files[] = {
-        {"/proc/thread-self/net/snmp", linux_backend::kSnmp,
-         sizeof(linux_backend::kSnmp) / sizeof(linux_backend::kSnmp[0])},
-        {"/proc/thread-self/net/netstat", linux_backend::kNetstat,
-         sizeof(linux_backend::kNetstat) / sizeof(linux_backend::kNetstat[0])},
+        {"/proc/thread-self/net/snmp", linux_backend::kSnmpCounters, linux_backend::kSnmpCounterCount},
+        {"/proc/thread-self/net/netstat", linux_backend::kNetstatCounters, linux_backend::kNetstatCounterCount},
     };
     std::string text;
     for (const File& file : files) {

@@ -18,6 +18,12 @@ struct CounterSource {
   const char* name;
 };
 
+// The counters ReadCounters takes from /proc/net/snmp and from /proc/net/netstat.
+extern const CounterSource kSnmpCounters[];
+extern const size_t kSnmpCounterCount;
+extern const CounterSource kNetstatCounters[];
+extern const size_t kNetstatCounterCount;
+
 // Reads the counters of `sources` from one file's text: pairs of lines "PREFIX: NAME ..."
 // and "PREFIX: VALUE ...". A counter whose name the text lacks stays absent; a table
 // whose value line does not match its header (count, digits) is left out whole.

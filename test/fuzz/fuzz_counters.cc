@@ -13,28 +13,12 @@ using namespace tcpstate::linux_backend;
 
 namespace {
 
-// The counters ReadCounters asks for (native/linux/counters.cc), both files' in one table.
-const CounterSource kSources[] = {
-    {kActiveOpens, "Tcp", "ActiveOpens"},
-    {kPassiveOpens, "Tcp", "PassiveOpens"},
-    {kAttemptFails, "Tcp", "AttemptFails"},
-    {kEstabResets, "Tcp", "EstabResets"},
-    {kTimeWaitExpired, "TcpExt", "TW"},
-    {kTimeWaitRecycled, "TcpExt", "TWRecycled"},
-    {kTimeWaitKilled, "TcpExt", "TWKilled"},
-    {kTimeWaitOverflow, "TcpExt", "TCPTimeWaitOverflow"},
-    {kListenOverflows, "TcpExt", "ListenOverflows"},
-    {kListenDrops, "TcpExt", "ListenDrops"},
-};
-constexpr size_t kCount = sizeof(kSources) / sizeof(kSources[0]);
-
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string text(reinterpret_cast<const char*>(data), size);
+// Every counter ReadCounters asks for, from either file, checked on whatever text it is given.
+void Check(const std::string& text, const CounterSource* sources, size_t count) {
   Counters out;
-  ParseCounters(text, kSources, kCount, &out);
-  for (const CounterSource& source : kSources) {
+  ParseCounters(text, sources, count, &out);
+  for (size_t i = 0; i < count; i++) {
+    const CounterSource& source = sources[i];
     if (!out.present[source.counter]) {
       if (out.values[source.counter] != 0) __builtin_trap();  // an absent counter is untouched
       continue;
@@ -44,5 +28,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     double value = out.values[source.counter];
     if (!(value >= 0) || value > 18446744073709551616.0 || value != std::floor(value)) __builtin_trap();
   }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  Check(text, kSnmpCounters, kSnmpCounterCount);
+  Check(text, kNetstatCounters, kNetstatCounterCount);
   return 0;
 }

@@ -349,22 +349,10 @@ const char kCapturedNetstat[] =
     "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
 
 // The counters ReadCounters asks each file for (native/linux/counters.cc).
-const CounterSource kSnmpSources[] = {
-    {kActiveOpens, "Tcp", "ActiveOpens"},
-    {kPassiveOpens, "Tcp", "PassiveOpens"},
-    {kAttemptFails, "Tcp", "AttemptFails"},
-    {kEstabResets, "Tcp", "EstabResets"},
-};
-const CounterSource kNetstatSources[] = {
-    {kTimeWaitExpired, "TcpExt", "TW"},
-    {kTimeWaitRecycled, "TcpExt", "TWRecycled"},
-    {kTimeWaitKilled, "TcpExt", "TWKilled"},
-    {kTimeWaitOverflow, "TcpExt", "TCPTimeWaitOverflow"},
-    {kListenOverflows, "TcpExt", "ListenOverflows"},
-    {kListenDrops, "TcpExt", "ListenDrops"},
-};
-constexpr size_t kSnmpCount = sizeof(kSnmpSources) / sizeof(kSnmpSources[0]);
-constexpr size_t kNetstatCount = sizeof(kNetstatSources) / sizeof(kNetstatSources[0]);
+const CounterSource* const kSnmpSources = kSnmpCounters;
+const CounterSource* const kNetstatSources = kNetstatCounters;
+const size_t kSnmpCount = kSnmpCounterCount;
+const size_t kNetstatCount = kNetstatCounterCount;
 
 Counters ParseSnmp(const std::string& text) {
   Counters out;
