@@ -5,6 +5,7 @@ import { containerLabel } from '../netns-labels';
 import type { NetworkNamespace, PressureAllEntry } from '../netns-types';
 import { DEFAULT_TOP, MAX_TOP } from '../options';
 import type { MetricDefinition, MetricFamily, MetricSample } from './definitions';
+import { sharedReads } from './reader';
 import { metricFamilies } from './samples';
 
 /** How many namespaces get their own series by default. */
@@ -115,8 +116,6 @@ export function createAllNetnsMetricsReader(options: AllNetnsMetricsOptions = {}
   const maxNamespaces = options.maxNamespaces ?? DEFAULT_MAX_NAMESPACES;
   let errors = 0;
   let lastErrors: { namespace: NetworkNamespace; error: TcpStateError }[] = [];
-  let inflight: Promise<MetricFamily[]> | null = null;
-  let last: { at: number; families: MetricFamily[] } | null = null;
 
   async function readOnce(): Promise<MetricFamily[]> {
     const started = performance.now();
@@ -124,20 +123,11 @@ export function createAllNetnsMetricsReader(options: AllNetnsMetricsOptions = {}
     const pressures = await pressureAll({ top });
     lastErrors = pressures.filter((e) => e.error).map((e) => ({ namespace: e.namespace, error: e.error as TcpStateError }));
     errors += lastErrors.length;
-    const families = allNetnsFamilies(pressures, maxNamespaces, (performance.now() - started) / 1000, errors);
-    last = { at: performance.now(), families };
-    return families;
+    return allNetnsFamilies(pressures, maxNamespaces, (performance.now() - started) / 1000, errors);
   }
 
   return {
-    read() {
-      if (inflight) return inflight;
-      if (last && minIntervalMs > 0 && performance.now() - last.at < minIntervalMs) return Promise.resolve(last.families);
-      inflight = readOnce().finally(() => {
-        inflight = null;
-      });
-      return inflight;
-    },
+    read: sharedReads(readOnce, minIntervalMs),
     get errors() {
       return errors;
     },

@@ -24,6 +24,28 @@ export interface MetricsReader {
 }
 
 /**
+ * Shares reads: a read asked for while one runs gets that one, and a read younger than
+ * `minIntervalMs` is given again instead of reading anew.
+ */
+export function sharedReads<T>(readOnce: () => Promise<T>, minIntervalMs: number): () => Promise<T> {
+  let inflight: Promise<T> | null = null;
+  let last: { at: number; value: T } | null = null;
+  return () => {
+    if (inflight) return inflight;
+    if (last && minIntervalMs > 0 && performance.now() - last.at < minIntervalMs) return Promise.resolve(last.value);
+    inflight = readOnce()
+      .then((value) => {
+        last = { at: performance.now(), value };
+        return value;
+      })
+      .finally(() => {
+        inflight = null;
+      });
+    return inflight;
+  };
+}
+
+/**
  * A reader of the metrics: each read is one pressure() of the table on the thread pool
  * (its state counts serve the socket metrics), with close rates counted since the
  * previous read. Reads asked for while one runs share it, so the several metrics of one
@@ -34,8 +56,6 @@ export function createMetricsReader(options?: MetricsOptions): MetricsReader {
   const where = netns === undefined ? {} : { netns };
   let errors = 0;
   let lastError: TcpStateError | null = null;
-  let inflight: Promise<MetricFamily[]> | null = null;
-  let last: { at: number; families: MetricFamily[] } | null = null;
   let previous: Pressure | null = null;
 
   async function readOnce(): Promise<MetricFamily[]> {
@@ -51,22 +71,11 @@ export function createMetricsReader(options?: MetricsOptions): MetricsReader {
       errors++;
       lastError = error;
     }
-    const families = metricFamilies({ table, durationSeconds: (performance.now() - started) / 1000, errors });
-    last = { at: performance.now(), families };
-    return families;
+    return metricFamilies({ table, durationSeconds: (performance.now() - started) / 1000, errors });
   }
 
   return {
-    read() {
-      if (inflight) return inflight;
-      if (last && minIntervalMs > 0 && performance.now() - last.at < minIntervalMs) {
-        return Promise.resolve(last.families);
-      }
-      inflight = readOnce().finally(() => {
-        inflight = null;
-      });
-      return inflight;
-    },
+    read: sharedReads(readOnce, minIntervalMs),
     get errors() {
       return errors;
     },
