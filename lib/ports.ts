@@ -27,8 +27,12 @@ export const RESERVED_SHARE = 0.05;
 export const AT_LIMIT_SHARE = 0.9;
 /** How many of the youngest TIME_WAIT sockets a single read's close rate is taken from (native TimeWaitTimers::kYoungest). */
 export const RECENT_CLOSES = 16;
-/** The shortest span a single read's close rate is averaged over, in seconds. */
+/** Fewer closes than this are averaged over at least a second: a handful at one instant is no rate. */
+const FEW_CLOSES = 8;
+/** The shortest span a single read's close rate is averaged over, in seconds, with few closes. */
 const MIN_RATE_WINDOW_SECONDS = 1;
+/** The shortest span with FEW_CLOSES or more, in seconds. */
+const MIN_BURST_SECONDS = 0.05;
 /** How far ahead TIME_WAIT expiries are counted to estimate how fast ports come back, in seconds. */
 const EXPIRY_HORIZON_SECONDS = 10;
 /** The native setting that holds the TIME_WAIT reuse delay (Linux), read with the table. */
@@ -81,17 +85,38 @@ export function timerThresholds(
 }
 
 /**
- * Recent closes per second from one read's TIME_WAIT timers, or from the time since the
- * previous read when the caller gives it (`sinceSeconds`). Every close of the last
- * TIME_WAIT period is still a TIME_WAIT socket (unless reuse took it over early), and its
- * timer tells when it closed.
- * - With a previous read: the sockets that closed since then, divided by that time.
- * - From one read: the window is the age of the RECENT_CLOSES-th youngest TIME_WAIT socket
- *   (of the oldest, when there are fewer), at least 1 s; the rate is the closes inside it
- *   divided by it. Older sockets never dilute it: a change of traffic shows as soon as
- *   RECENT_CLOSES closes reflect it, and after closes stop it decays as
- *   RECENT_CLOSES / (time since the last closes).
- * 0 without TIME_WAIT; null where the OS gives no timers.
+ * The recent close rate of one read's TIME_WAIT timers, and the span it was measured over.
+ * Every close of the last TIME_WAIT period is still a TIME_WAIT socket (unless reuse took it
+ * over early), and its timer tells when it closed. The rate is taken over the k youngest
+ * closes, for k = 8 and 16 (RECENT_CLOSES): k closes in the age of the k-th youngest, and the
+ * larger of the two, so that a change of traffic shows as soon as 8 closes reflect it while 16
+ * steady the figure. With fewer than 8 TIME_WAIT sockets the rate is all of them over the age
+ * of the oldest, at least 1 s, so that a few closes at one instant read as a few per second;
+ * with 8 or more the span is at least 50 ms, and the closes of the last second bound it from
+ * below at high rates. Older sockets never dilute it, and after closes stop it decays as
+ * 16 / (time since the last closes).
+ */
+function recentRate(timers: NativeTimers, timeWaitSeconds: number): { rate: number; seconds: number } {
+  const youngest = timers.youngestTimerMs;
+  const age = (k: number) => Math.min(timeWaitSeconds, Math.max(0, timeWaitSeconds - youngest[k - 1] / 1000));
+  if (youngest.length < FEW_CLOSES) {
+    const seconds = Math.max(MIN_RATE_WINDOW_SECONDS, age(youngest.length));
+    return { rate: youngest.length / seconds, seconds };
+  }
+  let best = { rate: timers.recent / MIN_RATE_WINDOW_SECONDS, seconds: MIN_RATE_WINDOW_SECONDS };
+  for (const k of [FEW_CLOSES, RECENT_CLOSES]) {
+    if (k > youngest.length) break;
+    const seconds = Math.max(MIN_BURST_SECONDS, age(k));
+    if (k / seconds > best.rate) best = { rate: k / seconds, seconds };
+  }
+  return best;
+}
+
+/**
+ * Recent closes per second (see recentRate), or with a previous read `sinceSeconds` ago the
+ * closes counted exactly since then over that time: that count wins unless the youngest
+ * closes all fall inside the interval (traffic that began or grew during it, which the
+ * interval's average would hide). 0 without TIME_WAIT; null where the OS gives no timers.
  */
 export function closeRate(
   timeWait: number,
@@ -101,12 +126,10 @@ export function closeRate(
 ): number | null {
   if (timeWait === 0) return 0;
   if (timers.timed === 0 || timeWaitSeconds <= 0) return null;
-  if (sinceSeconds !== null && sinceSeconds > 0) return timers.sinceLastRead / sinceSeconds;
-  const youngest = timers.youngestTimerMs;
-  const oldestKept = youngest[youngest.length - 1];
-  const age = timeWaitSeconds - oldestKept / 1000;
-  if (age <= MIN_RATE_WINDOW_SECONDS) return Math.max(timers.recent, youngest.length) / MIN_RATE_WINDOW_SECONDS;
-  return youngest.length / Math.min(timeWaitSeconds, age);
+  const recent = recentRate(timers, timeWaitSeconds);
+  if (sinceSeconds === null || sinceSeconds <= 0) return recent.rate;
+  const counted = timers.sinceLastRead / sinceSeconds;
+  return recent.seconds < sinceSeconds && recent.rate > counted ? recent.rate : counted;
 }
 
 /** TIME_WAIT ports that come back per second over the next few seconds, as their timers run out. */

@@ -90,10 +90,12 @@ class Aggregator : public RecordSink {
       timeWaitByPort_[row.localPort]++;  // sides are told apart once every listener is known
       if (row.timer != 0) AddTimer(request_, row.timerMs, &out_->timers);
     }
-    // The server side of a connection holds no ephemeral port: it is no destination.
-    if (listening_->test(row.localPort)) return;
+    // A destination is where ephemeral ports go: the server side of a connection (its local
+    // port a listening one) holds none, nor does a socket whose port lies outside the range
+    // (bound there, or left over from a listener that closed).
+    if (!inRange || listening_->test(row.localPort)) return;
     DestinationStats* d = Find(row);
-    if (inRange) d->portsInUse++;
+    d->portsInUse++;
     if (timeWait) {
       d->timeWait++;
       if (row.timer != 0) AddTimer(request_, row.timerMs, &d->timers);

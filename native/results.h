@@ -63,7 +63,8 @@ struct TimeWaitTimers {
 };
 
 // Traffic to one destination: (local address, remote address, remote port), from the
-// sockets whose local port is not a listening port (those are the server side).
+// sockets whose local port lies in the ephemeral range and is not a listening port (the
+// server side of a connection holds no ephemeral port).
 struct DestinationStats {
   uint8_t family = 0;  // IPv4-mapped IPv6 sockets are folded into kIPv4
   uint8_t localAddress[16] = {};
@@ -71,7 +72,7 @@ struct DestinationStats {
   uint32_t localScope = 0;  // IPv6 scope ids of link-local addresses: two links, two destinations
   uint32_t remoteScope = 0;
   uint16_t remotePort = 0;
-  uint32_t portsInUse = 0;   // sockets whose local port is in the ephemeral range
+  uint32_t portsInUse = 0;   // its sockets (each holds a port of the range)
   uint32_t timeWait = 0;
   uint32_t established = 0;
   uint32_t other = 0;
