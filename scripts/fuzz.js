@@ -20,6 +20,8 @@ const HARNESSES = {
   ],
   bytecode: ['test/fuzz/fuzz_bytecode.cc', 'native/linux/bytecode.cc', 'native/filter.cc'],
   winrows: ['test/fuzz/fuzz_winrows.cc', 'native/win/rows.cc', 'native/filter.cc'],
+  // The excluded port ranges netsh prints (native/win/limits.cc), with ParsePortList and CountInRange (ports.cc).
+  excluded: ['test/fuzz/fuzz_excluded.cc', 'native/win/limits.cc', 'native/ports.cc'],
 };
 
 function usage(message) {

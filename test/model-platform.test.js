@@ -216,20 +216,34 @@ describe('linux.rangeSettings', () => {
   });
 });
 
+const NETSH = 'netsh int ipv4|ipv6 show excludedportrange protocol=tcp';
+
 describe('win32.rangeSettings', () => {
-  it('with nothing set: registry values null and defaulted, the Vista+ dynamic range, 120 s with a note', () => {
+  it('with nothing set: registry values null and defaulted, the Vista+ dynamic range, 240 s with a note citing the sources', () => {
     const s = win32.rangeSettings(winNative());
     assert.deepEqual(s.maxUserPort, { value: null, source: 'default', name: `${PARAMETERS}\\MaxUserPort` });
     assert.deepEqual(s.tcpTimedWaitDelay, { value: null, source: 'default', name: `${PARAMETERS}\\TcpTimedWaitDelay` });
     assert.deepEqual(s.dynamicPortStart, { value: 49152, source: 'default', name: `${CIM_CLASS}.DynamicPortRangeStartPort` });
     assert.deepEqual(s.dynamicPortCount, { value: 16384, source: 'default', name: `${CIM_CLASS}.DynamicPortRangeNumberOfPorts` });
-    assert.equal(s.timeWaitSeconds.value, 120);
+    assert.deepEqual(s.excludedPortRanges, { value: null, source: null, name: NETSH });
+    assert.deepEqual(s.autoReusePortRange, { value: null, source: null, name: `${CIM_CLASS}.AutoReusePortRange*` });
+    assert.equal(s.timeWaitSeconds.value, 240);
     assert.equal(s.timeWaitSeconds.source, 'default');
     assert.equal(s.timeWaitSeconds.name, `${PARAMETERS}\\TcpTimedWaitDelay`);
-    assert.match(s.timeWaitSeconds.note, /120 s/);
-    assert.match(s.timeWaitSeconds.note, /240 s/);
-    assert.match(s.timeWaitSeconds.note, /TcpTimedWaitDelay/);
-    assert.equal(Object.keys(s).sort().join(), 'dynamicPortCount,dynamicPortStart,maxUserPort,tcpTimedWaitDelay,timeWaitSeconds');
+    // The note names the disagreeing sources and the value assumed, and how to make it explicit.
+    const note = s.timeWaitSeconds.note;
+    assert.match(note, /4 minutes \(default\)/);
+    assert.match(note, /Troubleshoot port exhaustion/);
+    assert.match(note, /Windows 2000/);
+    assert.match(note, /Windows Server 2003/);
+    assert.match(note, /KB 314053/);
+    assert.match(note, /120 s/);
+    assert.match(note, /240 s/);
+    assert.match(note, /assumes 240 s/);
+    assert.match(note, /understates/);
+    assert.match(note, /TcpTimedWaitDelay \(30-300\)/);
+    assert.equal(Object.keys(s).sort().join(),
+      'autoReusePortRange,dynamicPortCount,dynamicPortStart,excludedPortRanges,maxUserPort,tcpTimedWaitDelay,timeWaitSeconds');
   });
 
   it('uses the registry values and WMI range when they are given', () => {
@@ -261,12 +275,12 @@ describe('win32.rangeSettings', () => {
       rejected: { reason: 'wrong-type', value: null },
     });
     // A rejected delay leaves the default TIME_WAIT length, with its note.
-    assert.equal(s.timeWaitSeconds.value, 120);
+    assert.equal(s.timeWaitSeconds.value, 240);
     assert.equal(s.timeWaitSeconds.source, 'default');
     assert.equal(typeof s.timeWaitSeconds.note, 'string');
   });
 
-  it('falls back to 120 s for an out-of-range or unreadable TcpTimedWaitDelay', () => {
+  it('falls back to 240 s for an out-of-range or unreadable TcpTimedWaitDelay', () => {
     for (const entry of [
       { value: 5, source: 'registry', rejected: 'out-of-range' },
       { value: 301, source: 'registry', rejected: 'out-of-range' },
@@ -275,8 +289,9 @@ describe('win32.rangeSettings', () => {
       const s = win32.rangeSettings(winNative({ TcpTimedWaitDelay: entry }));
       assert.deepEqual(s.tcpTimedWaitDelay.rejected, { reason: entry.rejected, value: entry.value });
       assert.equal(s.tcpTimedWaitDelay.value, null);
-      assert.equal(s.timeWaitSeconds.value, 120);
+      assert.equal(s.timeWaitSeconds.value, 240);
       assert.equal(s.timeWaitSeconds.source, 'default');
+      assert.match(s.timeWaitSeconds.note, /assumes 240 s/);
     }
   });
 
@@ -295,6 +310,62 @@ describe('win32.rangeSettings', () => {
   it('a registry entry holding no value is unset', () => {
     const s = win32.rangeSettings(winNative({ MaxUserPort: { value: null, source: null } }));
     assert.deepEqual(s.maxUserPort, { value: null, source: 'default', name: `${PARAMETERS}\\MaxUserPort` });
+  });
+
+  it('excluded port ranges from netsh: the native list as [start, end] pairs, an empty list as []', () => {
+    const listed = win32.rangeSettings(winNative({}, { reservedList: '5357,50000-50059,50160-50259', reservedInRange: 160 }));
+    assert.deepEqual(listed.excludedPortRanges, {
+      value: [[5357, 5357], [50000, 50059], [50160, 50259]], source: 'netsh', name: NETSH,
+    });
+    const empty = win32.rangeSettings(winNative({}, { reservedList: '' }));
+    assert.deepEqual(empty.excludedPortRanges, { value: [], source: 'netsh', name: NETSH });
+  });
+
+  it('the auto-reuse range from WMI as [first, last]; rejected when WMI gave no valid range', () => {
+    const set = win32.rangeSettings(winNative({
+      AutoReusePortRangeStartPort: { value: 40000, source: 'wmi' },
+      AutoReusePortRangeNumberOfPorts: { value: 1000, source: 'wmi' },
+    }));
+    assert.deepEqual(set.autoReusePortRange, { value: [40000, 40999], source: 'wmi', name: `${CIM_CLASS}.AutoReusePortRange*` });
+    const bad = win32.rangeSettings(winNative({
+      AutoReusePortRangeStartPort: { value: 65000, source: 'wmi', rejected: 'out-of-range' },
+      AutoReusePortRangeNumberOfPorts: { value: 1000, source: 'wmi', rejected: 'out-of-range' },
+    }));
+    assert.deepEqual(bad.autoReusePortRange, {
+      value: null, source: null, name: `${CIM_CLASS}.AutoReusePortRange*`,
+      rejected: { reason: 'out-of-range', value: 65000 },
+    });
+    const none = win32.rangeSettings(winNative({
+      AutoReusePortRangeStartPort: { value: null, source: null },
+      AutoReusePortRangeNumberOfPorts: { value: null, source: null },
+    }));
+    assert.deepEqual(none.autoReusePortRange, { value: null, source: null, name: `${CIM_CLASS}.AutoReusePortRange*` });
+  });
+
+  it('the first read\'s note when WMI and netsh had not answered: on the defaulted range and on the unknown exclusions', () => {
+    const note = 'WMI and netsh had not answered within the first read\'s wait: the default dynamic range is assumed and excluded port ranges are unknown';
+    const s = win32.rangeSettings(winNative({
+      DynamicPortRangeStartPort: { value: null, source: null },
+      DynamicPortRangeNumberOfPorts: { value: null, source: null },
+    }, { note }));
+    assert.deepEqual(s.dynamicPortStart, { value: 49152, source: 'default', name: `${CIM_CLASS}.DynamicPortRangeStartPort`, note });
+    assert.deepEqual(s.dynamicPortCount, { value: 16384, source: 'default', name: `${CIM_CLASS}.DynamicPortRangeNumberOfPorts`, note });
+    assert.deepEqual(s.excludedPortRanges, { value: null, source: null, name: NETSH, note });
+    // Answered (no note): a defaulted range carries none.
+    const answered = win32.rangeSettings(winNative({}, { note: null, reservedList: '' }));
+    assert.equal(answered.dynamicPortStart.note, undefined);
+    assert.equal(answered.excludedPortRanges.note, undefined);
+    // A range WMI gave is never noted as a default.
+    const wmi = win32.rangeSettings(winNative({
+      DynamicPortRangeStartPort: { value: 10000, source: 'wmi' },
+      DynamicPortRangeNumberOfPorts: { value: 1000, source: 'wmi' },
+    }, { note, rangeSource: 'wmi', low: 10000, high: 10999 }));
+    assert.deepEqual(wmi.dynamicPortStart, { value: 10000, source: 'wmi', name: `${CIM_CLASS}.DynamicPortRangeStartPort` });
+  });
+
+  it('Windows judges one host-wide pool; Linux per destination', () => {
+    assert.equal(win32.portScope, 'host');
+    assert.equal(linux.portScope, 'destination');
   });
 });
 

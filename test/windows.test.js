@@ -10,9 +10,82 @@ const { buildKnownTable } = require('./helpers/known-table');
 const { matches, keys } = require('./helpers/rows');
 const { WinePrefix, nodeExe, wineSkipReason, cache } = require('./win/wine');
 const { buildWindows } = require('../scripts/build-win');
-const { FILTERS, EXPECTED, registryCalls, faultCalls, PARAMETERS } = require('./win/scenario');
+const { FILTERS, EXPECTED, registryCalls, faultCalls, PARAMETERS, DEFAULT_TIME_WAIT, timeWaitNote } = require('./win/scenario');
+const pool = require('./win/host-pool');
 
 const skip = rootSkipReason() ?? wineSkipReason() ?? false;
+
+const CIM_CLASS = 'ROOT\\StandardCimv2:MSFT_NetTCPSetting';
+const NETSH = 'netsh int ipv4|ipv6 show excludedportrange protocol=tcp';
+/** The note of a first read that WMI and netsh did not answer in time (native/win/limits.cc). */
+const FIRST_READ_NOTE = /had not answered within the first read's wait: the default dynamic range is assumed and excluded port ranges are unknown/;
+
+/** The Windows addon, cross-built once per change of its sources. */
+function windowsAddon() {
+  return buildWindows({ out: path.join(cache, 'tcpstate.node'), ifStale: true, extra: { flags: ['-Werror'] } });
+}
+
+/** Runs node.exe with `calls` in `wine`; returns a Map of answers by id. */
+function probeIn(wine, node, file, calls) {
+  const out = wine.probe(node, file, calls);
+  assert.equal(out.platform, 'win32');
+  assert.equal(out.backend, 'win32');
+  return new Map(out.calls.map((call) => [call.id, call]));
+}
+
+function valueOf(map, id) {
+  const answer = map.get(id);
+  assert.ok(answer, `no answer for ${id}`);
+  assert.equal(answer.error, undefined, `${id}: ${JSON.stringify(answer.error)}`);
+  return answer.value;
+}
+
+/**
+ * What a read says of where Windows' dynamic range and excluded ranges came from. Under Wine
+ * WMI and netsh answer nothing useful: the range is the default 49152-65535 either way. Either
+ * the background read had answered in time (no note anywhere), or it had not, and the
+ * defaulted range and the unknown exclusions both carry the note that says so.
+ */
+function checkRangeSources(range, where) {
+  assert.deepEqual({ low: range.low, high: range.high }, { low: 49152, high: 65535 }, where);
+  const s = range.settings;
+  for (const [key, name, value] of [['dynamicPortStart', 'DynamicPortRangeStartPort', 49152], ['dynamicPortCount', 'DynamicPortRangeNumberOfPorts', 16384]]) {
+    assert.ok(['default', 'wmi'].includes(s[key].source), `${where}: ${key} ${JSON.stringify(s[key])}`);
+    assert.equal(s[key].name, `${CIM_CLASS}.${name}`, where);
+    assert.equal(s[key].value, value, where);
+    if (s[key].source === 'wmi') assert.equal(s[key].note, undefined, where);
+  }
+  const excluded = s.excludedPortRanges;
+  assert.equal(excluded.name, NETSH, where);
+  if (excluded.source === 'netsh') {
+    assert.ok(Array.isArray(excluded.value), where);
+    for (const [start, end] of excluded.value) assert.ok(start <= end, `${where}: ${start}-${end}`);
+    assert.equal(excluded.note, undefined, where);
+  } else {
+    assert.deepEqual({ value: excluded.value, source: excluded.source }, { value: null, source: null }, where);
+  }
+  const note = s.dynamicPortStart.note;
+  if (note !== undefined) {
+    assert.match(note, FIRST_READ_NOTE, where);
+    assert.equal(s.dynamicPortStart.source, 'default', where);
+    assert.equal(s.dynamicPortCount.note, note, where);
+    assert.equal(excluded.source, null, `${where}: no answer, so no list`);
+    assert.equal(excluded.note, note, where);
+  } else {
+    assert.equal(s.dynamicPortCount.note, undefined, where);
+    assert.equal(excluded.note, undefined, where);
+  }
+  assert.deepEqual(s.autoReusePortRange, { value: null, source: null, name: `${CIM_CLASS}.AutoReusePortRange*` }, where);
+  return note !== undefined;
+}
+
+/** An address or row key with its scope ids' numbers left out: fe80::1%3 -> fe80::1%. */
+const unscoped = (text) => text.replace(/%\d+/g, '%');
+
+/** The scope id Linux gives the link-local rows (the interface index). */
+function linuxScope(rows) {
+  return Number(/%(\d+)$/.exec(rows.find((row) => row.localAddress.includes('%')).localAddress)[1]);
+}
 
 function withoutTiming(value) {
   const { timestamp, durationMs, ...rest } = value;
@@ -53,7 +126,7 @@ describe('the Windows backend in node.exe under Wine', { skip, timeout: 300000 }
 
   before(async () => {
     [addon, faultAddon] = await Promise.all([
-      buildWindows({ out: path.join(cache, 'tcpstate.node'), ifStale: true, extra: { flags: ['-Werror'] } }),
+      windowsAddon(),
       buildWindows({
         out: path.join(cache, 'tcpstate-faults.node'),
         ifStale: true,
@@ -183,25 +256,27 @@ describe('the Windows backend in node.exe under Wine', { skip, timeout: 300000 }
     assert.deepEqual(p.warnings, []);
   });
 
-  it('ephemeralRange(): the default dynamic range, 120 s of TIME_WAIT, each with its source', () => {
+  it('ephemeralRange(): the default dynamic range, 240 s of TIME_WAIT with its note, each with its source', () => {
     for (const id of ['range', 'rangeLater']) {
       const range = value(answers, id);
       assert.deepEqual(
         { low: range.low, high: range.high, size: range.size, reserved: range.reserved, available: range.available },
         { low: 49152, high: 65535, size: 16384, reserved: 0, available: 16384 },
       );
-      assert.equal(range.timeWaitSeconds, 120);
-      assert.equal(range.maxConnectRate, 16384 / 120);
+      assert.equal(range.portScope, 'host');
+      assert.equal(range.timeWaitSeconds, DEFAULT_TIME_WAIT);
+      assert.equal(range.maxConnectRate, 16384 / DEFAULT_TIME_WAIT);
       const s = range.settings;
-      assert.deepEqual(s.dynamicPortStart, { value: 49152, source: 'default', name: 'ROOT\\StandardCimv2:MSFT_NetTCPSetting.DynamicPortRangeStartPort' });
-      assert.deepEqual(s.dynamicPortCount, { value: 16384, source: 'default', name: 'ROOT\\StandardCimv2:MSFT_NetTCPSetting.DynamicPortRangeNumberOfPorts' });
+      checkRangeSources(range, id);
       assert.deepEqual(s.maxUserPort, { value: null, source: 'default', name: `${PARAMETERS}\\MaxUserPort` });
       assert.deepEqual(s.tcpTimedWaitDelay, { value: null, source: 'default', name: `${PARAMETERS}\\TcpTimedWaitDelay` });
-      assert.equal(s.timeWaitSeconds.value, 120);
+      assert.equal(s.timeWaitSeconds.value, DEFAULT_TIME_WAIT);
       assert.equal(s.timeWaitSeconds.source, 'default');
-      assert.match(s.timeWaitSeconds.note, /120 s .* 240 s/);
+      timeWaitNote(s.timeWaitSeconds.note);
       assert.equal(s.ipLocalPortRange, undefined);
     }
+    // Long after the first read, the background read has answered: no note of a first read.
+    assert.equal(value(answers, 'rangeLater').settings.dynamicPortStart.note, undefined);
     assert.deepEqual(value(answers, 'pressure').range, value(answers, 'range'));
   });
 
@@ -228,5 +303,176 @@ describe('the Windows backend in node.exe under Wine', { skip, timeout: 300000 }
     const steps = faultCalls();
     const map = probe(steps.flatMap((step) => step.calls), faultAddon);
     for (const step of steps) step.check(map);
+  });
+});
+
+// Windows hands every connection a port of its own from one host-wide range (libuv binds each
+// outgoing socket to port 0): many destinations, each far from its own share, can fill it
+// together. The table is built from the Linux side of the namespace, each client port of its
+// own inside Windows' default range, and read in node.exe within TIME_WAIT's 60 s.
+describe('the host-wide pool in node.exe under Wine', { skip, timeout: 300000 }, () => {
+  let ns;
+  let wine;
+  let node;
+  let addon;
+  let small;
+  let fresh;
+  let built;
+  let linux;
+  let answers;
+
+  const probe = (calls, options) => {
+    const out = wine.probe(node, addon, calls, options);
+    assert.equal(out.platform, 'win32');
+    assert.equal(out.backend, 'win32');
+    return new Map(out.calls.map((call) => [call.id, call]));
+  };
+  // Each probe's first call is the first ephemeralRange() of a fresh node.exe; then one after it.
+  const firstReads = [{ id: 'first', fn: 'ephemeralRange' }, { id: 'second', fn: 'ephemeralRange' }];
+
+  before(async () => {
+    addon = await windowsAddon();
+    node = nodeExe();
+    ns = await Namespace.create();
+    // A link to carry fe80::1 (a veth pair inside the namespace; both ends up for a carrier).
+    const { device } = pool.LINK_LOCAL;
+    ns.exec('ip', ['link', 'add', device, 'type', 'veth', 'peer', 'name', `${device}p`]);
+    ns.exec('ip', ['link', 'set', device, 'up']);
+    ns.exec('ip', ['link', 'set', `${device}p`, 'up']);
+    ns.exec('ip', ['-6', 'addr', 'add', `${pool.LINK_LOCAL.address}/64`, 'dev', device, 'nodad']);
+    await ns.send('writeFile', { path: '/proc/sys/net/ipv4/ip_local_port_range', data: '49152 65535\n' });
+    wine = new WinePrefix(ns);
+    wine.create();
+    // The listeners and the link-local connections, read while the table is small (Wine spends
+    // some 2.4 ms per row of every read): by the prefix's first node.exe, then by another one.
+    await ns.send('run', { module: require.resolve('./win/host-pool'), fn: 'open', args: { linkLocal: pool.LINK_LOCAL } });
+    linux = {
+      listen: await ns.value('sockets', { states: ['LISTEN'] }),
+      linkLocal: await ns.value('sockets', { localAddress: 'fe80::/10' }),
+      small: await ns.value('pressure', { top: 100 }),
+    };
+    small = probe([
+      ...firstReads,
+      { id: 'listen', fn: 'sockets', options: { states: ['LISTEN'] } },
+      { id: 'linkLocal', fn: 'sockets', options: { localAddress: 'fe80::/10' } },
+      { id: 'pressure', fn: 'pressure', options: { top: 100 } },
+    ]);
+    fresh = probe(firstReads);
+    // 13,500 TIME_WAIT client ends, then both views of them; one read in node.exe (~30 s
+    // under Wine), well inside TIME_WAIT's 60 s.
+    built = await ns.send('run', { module: require.resolve('./win/host-pool'), fn: 'fill', args: { parallel: 64 } });
+    linux.pressure = await ns.value('pressure', { top: 100 });
+    answers = probe([{ id: 'pressure', fn: 'pressure', options: { top: 100 } }], { timeout: 150000 });
+    answers.doneAt = Date.now();
+  });
+
+  after(async () => {
+    if (wine) wine.destroy();
+    if (ns) await ns.destroy();
+  });
+
+  it('builds the table fast: 13,500 client-closed connections in well under a minute', () => {
+    assert.equal(built.connections, pool.TOTAL);
+    assert.ok(built.ms < 30000, `${built.ms} ms`);
+    const read = valueOf(answers, 'pressure');
+    assert.ok(read.timestamp - linux.pressure.timestamp < 55000, `node.exe read ${read.timestamp - linux.pressure.timestamp} ms after Linux's, inside TIME_WAIT's 60 s`);
+  });
+
+  it('the first read of a fresh node.exe comes back after a bounded wait and names where the range came from', () => {
+    for (const [map, which] of [[small, 'first node.exe of the prefix'], [fresh, 'a later fresh node.exe']]) {
+      const first = map.get('first');
+      assert.equal(first.error, undefined, JSON.stringify(first.error));
+      // The wait is bounded (3 s in native/win/settings.cc); the registry read adds little.
+      assert.ok(first.ms < 10000, `${which}: the first read took ${first.ms} ms`);
+      const noted = checkRangeSources(first.value, `${which}, first read`);
+      // A read after the first waits no more.
+      const second = map.get('second');
+      checkRangeSources(second.value, `${which}, second read`);
+      assert.ok(second.ms < 1000, `${which}: the second read took ${second.ms} ms`);
+      if (!noted) assert.equal(second.value.settings.dynamicPortStart.note, undefined, `${which}: once answered, always answered`);
+    }
+    checkRangeSources(valueOf(small, 'pressure').range, 'pressure');
+    checkRangeSources(valueOf(answers, 'pressure').range, 'pressure of the full table');
+  });
+
+  it('HOST_PORTS_HIGH fires when many destinations, each far from its own share, fill the one pool; no destination is fine', () => {
+    const p = valueOf(answers, 'pressure');
+    assert.equal(p.range.portScope, 'host');
+    assert.equal(p.range.available, 16384 - p.range.reserved);
+    assert.ok(p.hostPorts.inUse >= pool.TOTAL, `hostPorts.inUse ${p.hostPorts.inUse}`);
+    assert.equal(p.hostPorts.inUse, linux.pressure.hostPorts.inUse, 'the same table Linux sees');
+    assert.ok(p.hostPorts.utilization > 0.8, String(p.hostPorts.utilization));
+    const codes = p.warnings.map((w) => w.code);
+    assert.ok(codes.includes('HOST_PORTS_HIGH'), codes.join());
+    assert.ok(!codes.includes('DESTINATION_PORTS_EXHAUSTED'), codes.join());
+    assert.ok(!codes.includes('DESTINATION_PORTS_HIGH'), `no destination holds 80 % of the pool: ${codes.join()}`);
+    const host = p.warnings.find((w) => w.code === 'HOST_PORTS_HIGH');
+    assert.match(host.message, /every connection takes a port of its own from this one pool, whatever its destination/);
+    const loaded = p.destinations.filter((d) => pool.DESTINATIONS.includes(d.remotePort));
+    assert.deepEqual(loaded.map((d) => d.remotePort).sort(), [...pool.DESTINATIONS]);
+    for (const d of loaded) {
+      assert.equal(d.portsInUse, pool.PER_DESTINATION, `:${d.remotePort}`);
+      assert.equal(d.timeWait, pool.PER_DESTINATION, `:${d.remotePort}`);
+    }
+    assert.ok(p.destinations.length > 0);
+    for (const d of p.destinations) {
+      const where = `${d.localAddress} -> ${d.remoteAddress}:${d.remotePort}`;
+      assert.equal(d.utilization, d.portsInUse / p.range.available, `${where}: its share of the pool`);
+      assert.ok(d.utilization < 0.2, `${where}: far from its own share`);
+      assert.equal(d.status, 'high', `${where}: not fine while the pool is above 80 %`);
+      assert.equal(d.closeRate, null, where);
+      assert.equal(d.secondsToExhaustion, null, where);
+    }
+    // Linux judges the same table per destination: each is fine there, the host's figure the same.
+    for (const d of linux.pressure.destinations) assert.equal(d.status, 'fine', `Linux: ${d.remoteAddress}:${d.remotePort}`);
+    const shape = (d) => [unscoped(d.remoteAddress), d.remotePort, d.portsInUse];
+    assert.deepEqual(p.destinations.map(shape), linux.pressure.destinations.map(shape));
+    assert.equal(linux.pressure.range.portScope, 'destination');
+  });
+
+  it('LISTEN rows have no remote end: 0.0.0.0 or :: and port 0, as on Linux', () => {
+    const rows = valueOf(small, 'listen');
+    assert.equal(rows.length, pool.DESTINATIONS.length + 1);
+    for (const row of rows) {
+      assert.equal(row.state, 'LISTEN');
+      assert.equal(row.remoteAddress, row.family === 'ipv6' ? '::' : '0.0.0.0', JSON.stringify(row));
+      assert.equal(row.remotePort, 0, JSON.stringify(row));
+    }
+    assert.deepEqual(keys(rows).map(unscoped), keys(linux.listen).map(unscoped));
+  });
+
+  // Wine 8 gives a link-local address the scope id 8192 (0x2000), not its interface's index:
+  // the scope column of /proc/net/if_inet6 (0x20, link) read as a network-order WORD. The
+  // addon passes on what the row holds, so the rows carry Wine's figure where Linux gives the
+  // interface index; the walker's own reading of the scope fields is checked on built bytes
+  // (test/win/rows_test.cc).
+  it('link-local IPv6 rows keep their scope ids, in the row and in the destination key', () => {
+    const rows = valueOf(small, 'linkLocal');
+    assert.deepEqual(keys(rows).map(unscoped), keys(linux.linkLocal).map(unscoped));
+    assert.equal(rows.length, 1 + 2 * pool.LINK_LOCAL.connections);
+    const scopes = new Set();
+    for (const row of rows) {
+      const where = JSON.stringify(row);
+      const local = /^fe80::1%(\d+)$/.exec(row.localAddress);
+      assert.ok(local && Number(local[1]) > 0, `local end has a scope id: ${where}`);
+      scopes.add(local[1]);
+      if (row.state === 'LISTEN') continue;
+      const remote = /^fe80::1%(\d+)$/.exec(row.remoteAddress);
+      assert.ok(remote && Number(remote[1]) > 0, `remote end has a scope id: ${where}`);
+      scopes.add(remote[1]);
+    }
+    assert.equal(scopes.size, 1, `one link, one scope id: ${[...scopes]}`);
+    const [scope] = scopes;
+    assert.ok(['8192', String(linuxScope(linux.linkLocal))].includes(scope), `scope ${scope}`);
+    // The listener's row carries it too.
+    assert.ok(keys(valueOf(small, 'listen')).includes(`ipv6 LISTEN fe80::1%${scope}:${pool.LINK_LOCAL.port} -> :::0`));
+    // The destination key holds the scope id: fe80::1%<scope>, the link-local clients' only destination.
+    const p = valueOf(small, 'pressure');
+    const linkLocal = p.destinations.filter((d) => d.remoteAddress.startsWith('fe80::'));
+    assert.deepEqual(linkLocal.map((d) => [d.localAddress, d.remoteAddress, d.remotePort, d.portsInUse]),
+      [[`fe80::1%${scope}`, `fe80::1%${scope}`, pool.LINK_LOCAL.port, pool.LINK_LOCAL.connections]]);
+    const onLinux = linux.small.destinations.filter((d) => d.remoteAddress.startsWith('fe80::'));
+    assert.deepEqual(onLinux.map((d) => [unscoped(d.remoteAddress), d.remotePort, d.portsInUse]),
+      [['fe80::1%', pool.LINK_LOCAL.port, pool.LINK_LOCAL.connections]]);
   });
 });

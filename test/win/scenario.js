@@ -56,14 +56,43 @@ function setting(name, value, source, rejected) {
   return out;
 }
 
+/** TcpTimedWaitDelay when it is unset or not trusted: 240 s, the longest of Microsoft's documented defaults. */
+const DEFAULT_TIME_WAIT = 240;
+
 function timeWait(range, seconds, source) {
   assert.equal(range.timeWaitSeconds, seconds);
   assert.equal(range.maxConnectRate, 16384 / seconds);
   assert.equal(range.settings.timeWaitSeconds.value, seconds);
   assert.equal(range.settings.timeWaitSeconds.source, source);
   assert.equal(range.settings.timeWaitSeconds.note === undefined, source === 'registry');
+  if (source === 'default') timeWaitNote(range.settings.timeWaitSeconds.note);
   assert.equal(range.low, 49152);
   assert.equal(range.high, 65535);
+}
+
+/** The note of an assumed TIME_WAIT length: it cites the disagreeing sources and says which is assumed, and why. */
+function timeWaitNote(note) {
+  assert.equal(typeof note, 'string');
+  for (const source of [/4 minutes \(default\)/, /Troubleshoot port exhaustion/, /Windows 2000 reference \(240 s\)/,
+    /120 s in the Windows Server 2003 reference/, /KB 314053/, /assumes 240 s/, /never understates/, /TcpTimedWaitDelay \(30-300\)/]) {
+    assert.match(note, source);
+  }
+}
+
+/** MAX_USER_PORT_LIMITS_RANGE: informational; says what MaxUserPort did up to Server 2003 and claims no port count. */
+function maxUserPortWarning(pressure, value) {
+  assert.deepEqual(pressure.warnings.map((w) => w.code), ['MAX_USER_PORT_LIMITS_RANGE']);
+  const { message } = pressure.warnings[0];
+  assert.equal(
+    message,
+    `MaxUserPort is set to ${value} (${PARAMETERS}). Up to Windows Server 2003 it was the top of the ephemeral range ` +
+      `(1025-${value}); Windows Vista and later document only the dynamic port range (here 49152-65535) and no effect ` +
+      'of MaxUserPort, so no port count is claimed for it: delete the value, and size the range instead (Windows: ' +
+      'netsh int ipv4 set dynamicport tcp start=49152 num=16384, and the same for ipv6).',
+  );
+  assert.doesNotMatch(message, /usable ports/);
+  // Informational: the range and what it can hand out are the dynamic range's.
+  assert.equal(pressure.range.available, 16384);
 }
 
 /** Registry states in order: the `reg` commands that make each, and what must follow. */
@@ -83,8 +112,7 @@ function registryCalls() {
       check(range, pressure) {
         assert.deepEqual(range.settings.maxUserPort, setting('MaxUserPort', 60000, 'registry'));
         timeWait(range, 300, 'registry');
-        assert.deepEqual(pressure.warnings.map((w) => w.code), ['MAX_USER_PORT_LIMITS_RANGE']);
-        assert.match(pressure.warnings[0].message, /MaxUserPort 60000 .* to 10,849 usable ports, fewer than the platform default 16,384: delete MaxUserPort/);
+        maxUserPortWarning(pressure, 60000);
       },
     },
     {
@@ -92,9 +120,17 @@ function registryCalls() {
       check(range, pressure) {
         assert.deepEqual(range.settings.maxUserPort, setting('MaxUserPort', 5000, 'registry'));
         assert.deepEqual(range.settings.tcpTimedWaitDelay, setting('TcpTimedWaitDelay', null, 'default'));
-        timeWait(range, 120, 'default');
-        assert.deepEqual(pressure.warnings.map((w) => w.code), ['MAX_USER_PORT_LIMITS_RANGE']);
-        assert.match(pressure.warnings[0].message, /MaxUserPort 5000 .* to 0 usable ports/);
+        timeWait(range, DEFAULT_TIME_WAIT, 'default');
+        maxUserPortWarning(pressure, 5000);
+      },
+    },
+    {
+      // Just below the ceiling: still set, still reported; TcpTimedWaitDelay set to the assumed default.
+      reg: [regAdd('MaxUserPort', 'REG_DWORD', '65533'), regAdd('TcpTimedWaitDelay', 'REG_DWORD', '240')],
+      check(range, pressure) {
+        assert.deepEqual(range.settings.maxUserPort, setting('MaxUserPort', 65533, 'registry'));
+        timeWait(range, 240, 'registry');
+        maxUserPortWarning(pressure, 65533);
       },
     },
     {
@@ -103,7 +139,7 @@ function registryCalls() {
         const wrongType = { reason: 'wrong-type', value: null };
         assert.deepEqual(range.settings.maxUserPort, setting('MaxUserPort', null, 'default', wrongType));
         assert.deepEqual(range.settings.tcpTimedWaitDelay, setting('TcpTimedWaitDelay', null, 'default', wrongType));
-        timeWait(range, 120, 'default');
+        timeWait(range, DEFAULT_TIME_WAIT, 'default');
         assert.deepEqual(pressure.warnings, []);
       },
     },
@@ -114,8 +150,8 @@ function registryCalls() {
           setting('MaxUserPort', null, 'default', { reason: 'out-of-range', value: 4999 }));
         assert.deepEqual(range.settings.tcpTimedWaitDelay,
           setting('TcpTimedWaitDelay', null, 'default', { reason: 'wrong-type', value: null }));
-        timeWait(range, 120, 'default');
-        assert.deepEqual(pressure.warnings, [], 'a rejected MaxUserPort is not trusted to limit the range');
+        timeWait(range, DEFAULT_TIME_WAIT, 'default');
+        assert.deepEqual(pressure.warnings, [], 'a rejected MaxUserPort is not reported as set');
       },
     },
     {
@@ -125,7 +161,7 @@ function registryCalls() {
           setting('MaxUserPort', null, 'default', { reason: 'out-of-range', value: 65535 }));
         assert.deepEqual(range.settings.tcpTimedWaitDelay,
           setting('TcpTimedWaitDelay', null, 'default', { reason: 'out-of-range', value: 29 }));
-        timeWait(range, 120, 'default');
+        timeWait(range, DEFAULT_TIME_WAIT, 'default');
       },
     },
     {
@@ -134,7 +170,7 @@ function registryCalls() {
         assert.deepEqual(range.settings.maxUserPort, setting('MaxUserPort', null, 'default'));
         assert.deepEqual(range.settings.tcpTimedWaitDelay,
           setting('TcpTimedWaitDelay', null, 'default', { reason: 'out-of-range', value: 301 }));
-        timeWait(range, 120, 'default');
+        timeWait(range, DEFAULT_TIME_WAIT, 'default');
       },
     },
   ];
@@ -200,4 +236,4 @@ function faultCalls() {
   ];
 }
 
-module.exports = { FILTERS, EXPECTED, PARAMETERS, registryCalls, faultCalls };
+module.exports = { FILTERS, EXPECTED, PARAMETERS, DEFAULT_TIME_WAIT, registryCalls, faultCalls, timeWaitNote };

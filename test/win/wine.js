@@ -137,15 +137,19 @@ class WinePrefix {
     if (run.status !== 0) throw new Error(`wine64 reg ${args.join(' ')} exited with ${run.status}:\n${run.output}`);
   }
 
-  /** Runs test/win/probe.js in node.exe with the Windows addon; resolves its JSON answer. */
-  probe(node, addon, calls) {
+  /**
+   * Runs test/win/probe.js in node.exe with the Windows addon; resolves its JSON answer.
+   * `timeout` (ms) bounds the run: Wine spends about 2.4 ms per row of a table it reads
+   * (measured: 13,500 rows take some 30 s a read), so a large table needs more than the default.
+   */
+  probe(node, addon, calls, { timeout } = {}) {
     const input = path.join(this.dir, `calls-${this.runs + 1}.json`);
     const output = path.join(this.dir, `out-${this.runs + 1}.json`);
     fs.writeFileSync(input, JSON.stringify(calls));
     const run = this.exec(this.wine, [
       node, '-r', path.join(root, 'test', 'helpers', 'addon-override.js'),
       path.join(root, 'test', 'win', 'probe.js'), input, output,
-    ], { env: { TCPSTATE_TEST_ADDON: addon } });
+    ], { env: { TCPSTATE_TEST_ADDON: addon }, timeout });
     if (run.status !== 0 || !fs.existsSync(output)) {
       throw new Error(`node.exe exited with ${run.status}:\n${run.output}`);
     }
