@@ -23,16 +23,26 @@ import type {
 export const HIGH_UTILIZATION = 0.8;
 /** Share of the range that reserved ports may take before it is reported. */
 export const RESERVED_SHARE = 0.05;
-/** A destination closing at this share of its limit or more runs at its limit. */
+/** A destination whose ports are nearly all taken (above HIGH_UTILIZATION) and that closes at this share of its limit or more runs at its limit. */
 export const AT_LIMIT_SHARE = 0.9;
+
+/**
+ * Whether a destination closes faster than its ports sustain, or runs at that limit: above
+ * it, or at 90 % of it or more with its ports nearly all taken (saturation, where connects
+ * succeed only as fast as TIME_WAIT frees ports). A short burst well inside the range that
+ * merely touches the limit is neither.
+ */
+function atOrAboveLimit(d: Pick<Destination, 'closeRate' | 'maxConnectRate' | 'utilization'>): boolean {
+  if (d.closeRate === null) return false;
+  return d.closeRate > d.maxConnectRate ||
+    (d.closeRate >= AT_LIMIT_SHARE * d.maxConnectRate && d.utilization > HIGH_UTILIZATION);
+}
 /** How many of the youngest TIME_WAIT sockets a single read's close rate is taken from (native TimeWaitTimers::kYoungest). */
 export const RECENT_CLOSES = 16;
-/** Fewer closes than this are averaged over at least a second: a handful at one instant is no rate. */
+/** The fewer youngest closes a single read's rate is also taken over, to follow a change sooner. */
 const FEW_CLOSES = 8;
-/** The shortest span a single read's close rate is averaged over, in seconds, with few closes. */
+/** The shortest span a single read's close rate is averaged over, in seconds. */
 const MIN_RATE_WINDOW_SECONDS = 1;
-/** The shortest span with FEW_CLOSES or more, in seconds. */
-const MIN_BURST_SECONDS = 0.05;
 /** How far ahead TIME_WAIT expiries are counted to estimate how fast ports come back, in seconds. */
 const EXPIRY_HORIZON_SECONDS = 10;
 /** The native setting that holds the TIME_WAIT reuse delay (Linux), read with the table. */
@@ -87,26 +97,26 @@ export function timerThresholds(
 /**
  * The recent close rate of one read's TIME_WAIT timers, and the span it was measured over.
  * Every close of the last TIME_WAIT period is still a TIME_WAIT socket (unless reuse took it
- * over early), and its timer tells when it closed. The rate is taken over the k youngest
- * closes, for k = 8 and 16 (RECENT_CLOSES): k closes in the age of the k-th youngest, and the
- * larger of the two, so that a change of traffic shows as soon as 8 closes reflect it while 16
- * steady the figure. With fewer than 8 TIME_WAIT sockets the rate is all of them over the age
- * of the oldest, at least 1 s, so that a few closes at one instant read as a few per second;
- * with 8 or more the span is at least 50 ms, and the closes of the last second bound it from
- * below at high rates. Older sockets never dilute it, and after closes stop it decays as
- * 16 / (time since the last closes).
+ * over early), and its timer tells when it closed. The rate is taken over the youngest
+ * closes: the k youngest over the age of the k-th, for k = 8 and 16 (RECENT_CLOSES), and the
+ * closes of the last second, whichever is largest; every span is at least 1 s, so that a
+ * clump of closes at one instant is no burst. A change of traffic shows within a second, or
+ * within the time 8 closes take when that is longer; older sockets never dilute it, and after
+ * closes stop it decays as 16 / (time since the last closes). With fewer than 8 TIME_WAIT
+ * sockets the rate is all of them over the age of the oldest, at least 1 s.
  */
 function recentRate(timers: NativeTimers, timeWaitSeconds: number): { rate: number; seconds: number } {
   const youngest = timers.youngestTimerMs;
-  const age = (k: number) => Math.min(timeWaitSeconds, Math.max(0, timeWaitSeconds - youngest[k - 1] / 1000));
+  const span = (k: number) =>
+    Math.max(MIN_RATE_WINDOW_SECONDS, Math.min(timeWaitSeconds, timeWaitSeconds - youngest[k - 1] / 1000));
   if (youngest.length < FEW_CLOSES) {
-    const seconds = Math.max(MIN_RATE_WINDOW_SECONDS, age(youngest.length));
+    const seconds = span(youngest.length);
     return { rate: youngest.length / seconds, seconds };
   }
   let best = { rate: timers.recent / MIN_RATE_WINDOW_SECONDS, seconds: MIN_RATE_WINDOW_SECONDS };
   for (const k of [FEW_CLOSES, RECENT_CLOSES]) {
     if (k > youngest.length) break;
-    const seconds = Math.max(MIN_BURST_SECONDS, age(k));
+    const seconds = span(k);
     if (k / seconds > best.rate) best = { rate: k / seconds, seconds };
   }
   return best;
@@ -181,7 +191,7 @@ function secondsToExhaustion(
 /** The verdict on the ports a destination can get: `blocked` of them are taken (for a host-wide pool, by anyone). */
 function status(d: Omit<Destination, 'status'>, blocked: number, available: number): DestinationStatus {
   if (blocked >= available) return 'exhausted';
-  if ((d.closeRate !== null && d.closeRate >= AT_LIMIT_SHARE * d.maxConnectRate) || d.secondsToExhaustion !== null) {
+  if (atOrAboveLimit(d) || d.secondsToExhaustion !== null) {
     return 'at-limit';
   }
   const load = available > 0 ? blocked / available : 1;
@@ -257,7 +267,7 @@ function destinationWarnings(d: Destination, range: EphemeralRange, platform: Pl
       destination: d,
     });
   }
-  if (d.closeRate !== null && d.closeRate >= AT_LIMIT_SHARE * d.maxConnectRate) {
+  if (d.closeRate !== null && atOrAboveLimit(d)) {
     const reuses = d.maxConnectRate !== range.maxConnectRate;
     const limit = reuses
       ? `the ${number(d.maxConnectRate)}/s its ports sustain with TIME_WAIT reuse after ${number(range.reuseDelayMs ?? 0)} ms`

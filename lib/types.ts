@@ -235,8 +235,8 @@ export interface Destination {
   /** Seconds until no port is left for it at the current rates; 0 while exhausted; `null` when it does not run out (the rate settles below the limit, or TIME_WAIT reuse keeps it from running out). */
   secondsToExhaustion: number | null;
   /**
-   * `'exhausted'`: no port left, connect() fails now; `'at-limit'`: closing at 90 % of `maxConnectRate`
-   * or more, or running out at the current rates; `'high'`: above 80 % utilization; else `'fine'`.
+   * `'exhausted'`: no port left, connect() fails now; `'at-limit'`: closing faster than `maxConnectRate`,
+   * or at 90 % of it or more with above 80 % utilization (saturated), or running out at the current rates; `'high'`: above 80 % utilization; else `'fine'`.
    */
   status: DestinationStatus;
 }

@@ -384,9 +384,9 @@ describe('closeRate', () => {
       near(closeRate(50, t, 60, null), 50);
       // With 300 older sockets from before the quiet time: still 50.
       near(closeRate(350, { ...t, timed: 350, minTimerMs: 5000 }, 60, null), 50);
-      // 0.34 s into a 50/s load from idle, 17 closes: 50/s at once, not 17 over a second.
+      // 0.34 s into a 50/s load from idle, 17 closes: 17 over the 1 s minimum, a second later 50.
       const early = timers({ timed: 17, minTimerMs: 59660, recent: 17, youngestTimerMs: sixteen(0.02, 0.02) });
-      near(closeRate(17, early, 60, null), 50);
+      near(closeRate(17, early, 60, null), 17);
     });
 
     it('the window is at least 1 s: all 16 inside the last second give the recent count', () => {
@@ -394,15 +394,15 @@ describe('closeRate', () => {
       const t = timers({ timed: 30, minTimerMs: 50000, recent: 20, youngestTimerMs: sixteen(0.0625, 0.0625) });
       assert.equal(t.youngestTimerMs[15], 59000);
       assert.equal(closeRate(30, t, 60, null), 20);
-      // 16 closes within 0.2 s: 8 or more closes may span less than a second: 16 / 0.2 s.
+      // 16 closes within 0.2 s: 16 / 1 s, not 16 / 0.2 s (a clump is no burst).
       const u = timers({ timed: 16, minTimerMs: 59800, recent: 16, youngestTimerMs: sixteen(0.0125, 0.0125) });
-      near(closeRate(16, u, 60, null), 80);
-      // Fewer than 8 at one instant are no burst: 5 closes 10 ms ago are 5 over the 1 s minimum.
+      near(closeRate(16, u, 60, null), 16);
+      // 5 closes 10 ms ago are 5 over the 1 s minimum.
       const v = timers({ timed: 5, minTimerMs: 59990, recent: 5, youngestTimerMs: [59990, 59990, 59990, 59990, 59990] });
       assert.equal(closeRate(5, v, 60, null), 5);
-      // 8 or more within 10 ms: the span is at least 50 ms (8 / 0.05 = 160/s).
-      const w = timers({ timed: 8, minTimerMs: 59990, recent: 8, youngestTimerMs: new Array(8).fill(59990) });
-      near(closeRate(8, w, 60, null), 160);
+      // 8 closes a second ago and 8 more 4 s before: 8 over the 1 s of the 8 youngest, not 16 over 5 s.
+      const w = timers({ timed: 16, minTimerMs: 55000, recent: 8, youngestTimerMs: [...new Array(8).fill(59000), ...new Array(8).fill(55000)] });
+      near(closeRate(16, w, 60, null), 8);
     });
 
     it('after closes stop, the rate decays as 16 / (time since the last closes)', () => {
@@ -816,13 +816,19 @@ describe('toPressure: status', () => {
     assert.equal(one(dest({ portsInUse: 35000, established: 35000 })).status, 'exhausted');
   });
 
-  it("is 'at-limit' closing at 90 % of maxConnectRate or more", () => {
+  it("is 'at-limit' closing above maxConnectRate, or at 90 % of it or more when saturated", () => {
     assert.equal(AT_LIMIT_SHARE * WIDE_RATE, 525);
-    const at = closing(525);
-    assert.equal(at.secondsToExhaustion, null); // 525 * 60 + 100 < 35,000
-    assert.equal(at.status, 'at-limit');
-    assert.equal(closing(530).status, 'at-limit');
-    assert.equal(closing(524).status, 'fine');
+    // Above the 583.3/s limit, with few ports taken yet.
+    assert.equal(closing(590).status, 'at-limit');
+    // At 90 % of it with 6 % of the ports taken: a rate well inside the range, no saturation.
+    const touching = closing(525);
+    assert.equal(touching.secondsToExhaustion, null); // 525 * 60 + 100 < 35,000
+    assert.equal(touching.status, 'fine');
+    // At 90 % of it with 29,000 of 35,000 ports taken (83 %): it runs at its limit.
+    const saturated = one(dest({ portsInUse: 29000, timeWait: 28900, established: 100, timers: closingAt(525) }));
+    assert.equal(saturated.status, 'at-limit');
+    const below = one(dest({ portsInUse: 29000, timeWait: 28900, established: 100, timers: closingAt(524) }));
+    assert.equal(below.status, 'high');
   });
 
   it("is 'at-limit' when it runs out at the current rates, below 90 % of the limit", () => {
@@ -991,18 +997,21 @@ describe('warnings: CLOSE_RATE_ABOVE_LIMIT', () => {
   };
   const one = (d, sysctls = {}) => run(pressureOf(wide(sysctls), [d]));
 
-  it('fires at 90 % of maxConnectRate without reuse', () => {
-    const p = one(closing(530));
-    assert.equal(p.destinations[0].closeRate, 530);
+  it('fires above maxConnectRate without reuse, and at 90 % of it when the ports are nearly all taken', () => {
+    const p = one(closing(590));
+    assert.equal(p.destinations[0].closeRate, 590);
     assert.deepEqual(codes(p), ['CLOSE_RATE_ABOVE_LIMIT']);
     const [w] = p.warnings;
     assert.equal(w.destination, p.destinations[0]);
-    assert.equal(
+    assert.match(
       w.message,
-      '10.0.0.1 -> 10.0.0.2:3306 closes 530 connections/s, at or above the 583.3/s its ports sustain for 60 s of TIME_WAIT: ' +
-        'reuse connections (pooling, keep-alive), or allow TIME_WAIT reuse (Linux: net.ipv4.tcp_tw_reuse=1 with tcp_timestamps).',
+      /^10\.0\.0\.1 -> 10\.0\.0\.2:3306 closes 590 connections\/s, at or above the 583\.3\/s its ports sustain for 60 s of TIME_WAIT, out of ports in about [\d.]+ s: reuse connections \(pooling, keep-alive\), or allow TIME_WAIT reuse \(Linux: net\.ipv4\.tcp_tw_reuse=1 with tcp_timestamps\)\.$/,
     );
-    assert.deepEqual(codes(one(closing(525))), ['CLOSE_RATE_ABOVE_LIMIT']);
+    // 530/s touches 90 % of the limit with 6 % of the ports taken: no warning.
+    assert.deepEqual(codes(one(closing(530))), []);
+    // Saturated: 29,000 of 35,000 ports (83 %) and 525/s.
+    const saturated = one(dest({ portsInUse: 29000, timeWait: 28900, established: 100, timers: closingAt(525) }));
+    assert.deepEqual(codes(saturated), ['DESTINATION_PORTS_HIGH', 'CLOSE_RATE_ABOVE_LIMIT']);
   });
 
   it('does not fire below 90 %', () => {
@@ -1010,11 +1019,11 @@ describe('warnings: CLOSE_RATE_ABOVE_LIMIT', () => {
   });
 
   it('says when the destination runs out', () => {
-    // 550/s, 20,000 TIME_WAIT and 5,000 others: 550 * 60 + 5,000 >= 35,000; 500 expire in
-    // 10 s (50/s back): 10,000 / 500 = 20 s.
-    const p = one(dest({ portsInUse: 25000, timeWait: 20000, established: 5000, timers: closingAt(550, { expiringSoon: 500 }) }));
-    assert.equal(p.destinations[0].secondsToExhaustion, 20);
-    assert.match(p.warnings[0].message, /^10\.0\.0\.1 -> 10\.0\.0\.2:3306 closes 550 connections\/s, at or above the 583\.3\/s its ports sustain for 60 s of TIME_WAIT, out of ports in about 20 s: /);
+    // 600/s, 20,000 TIME_WAIT and 5,000 others: 600 * 60 + 5,000 >= 35,000; 500 expire in
+    // 10 s (50/s back): 10,000 / 550 = 18.2 s.
+    const p = one(dest({ portsInUse: 25000, timeWait: 20000, established: 5000, timers: closingAt(600, { expiringSoon: 500 }) }));
+    near(p.destinations[0].secondsToExhaustion, 10000 / 550);
+    assert.match(p.warnings[0].message, /^10\.0\.0\.1 -> 10\.0\.0\.2:3306 closes 600 connections\/s, at or above the 583\.3\/s its ports sustain for 60 s of TIME_WAIT, out of ports in about 18\.2 s: /);
   });
 
   it('says "out of ports now" when exhausted', () => {
