@@ -27,6 +27,7 @@ import type {
   WatchOptions,
   WatchTick,
 } from './types';
+import { checkTracer, withConnectRates, type ConnectTracer } from './trace';
 import { ticks } from './watch';
 
 export { STATES } from './types';
@@ -55,6 +56,8 @@ export type {
   WatchTick,
 } from './types';
 export { ERROR_CODES, TcpStateError } from './errors';
+export { traceConnects } from './trace';
+export type { ConnectDestination, ConnectFailures, ConnectProcess, ConnectStats, ConnectTracer, TraceOptions } from './trace';
 export type { ErrorCode, TcpStateErrorDetails } from './errors';
 
 const platform = platformFor(native.backend);
@@ -123,29 +126,34 @@ export function ephemeralRange(options?: { netns?: string }): EphemeralRange {
   return toRange(unwrap(native.portSettings(query)), platform);
 }
 
-function pressureRequest(options: unknown): NativePressureRequest {
-  const { filter, top } = parsePressureOptions(options);
-  return {
+function pressureRequest(options: unknown): [NativePressureRequest, ConnectTracer | undefined] {
+  const { filter, top, tracer } = parsePressureOptions(options);
+  return [{
     query: toQuery(filter),
     listenStates: stateMask(platform, ['LISTEN']),
     timeWaitState: platform.raw.TIME_WAIT[0] ?? 0,
     establishedState: platform.raw.ESTABLISHED[0] ?? 0,
     top,
-  };
+  }, tracer === undefined ? undefined : checkTracer(tracer)];
+}
+
+/** With a tracer: the destinations' connect rates and CONNECTS_FAILING (lib/trace.ts). */
+function traced(result: Pressure, tracer: ConnectTracer | undefined): Pressure {
+  return tracer ? withConnectRates(result, tracer) : result;
 }
 
 /** Ephemeral port use per destination, close rates and warnings, from one read of the table. */
 export function pressure(options?: PressureOptions): Pressure {
-  const request = pressureRequest(options);
+  const [request, tracer] = pressureRequest(options);
   const read = unwrap(native.pressure(request));
-  return toPressure(read, platform, sourceOf(read, request.query));
+  return traced(toPressure(read, platform, sourceOf(read, request.query)), tracer);
 }
 
 /** Like pressure(), read on the libuv thread pool. */
 export async function pressureAsync(options?: PressureOptions): Promise<Pressure> {
-  const request = pressureRequest(options);
+  const [request, tracer] = pressureRequest(options);
   const read = unwrap(await native.pressureAsync(request));
-  return toPressure(read, platform, sourceOf(read, request.query));
+  return traced(toPressure(read, platform, sourceOf(read, request.query)), tracer);
 }
 
 /**

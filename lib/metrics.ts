@@ -67,6 +67,7 @@ const WARNING_CODES: Record<WarningCode, true> = {
   RANGE_NARROWER_THAN_DEFAULT: true,
   RESERVED_PORTS_IN_RANGE: true,
   MAX_USER_PORT_LIMITS_RANGE: true,
+  CONNECTS_FAILING: true,
 };
 
 /** What one read produced: the table (null when the read failed), its duration, the failures so far. */

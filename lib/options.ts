@@ -204,10 +204,13 @@ function integerOption(options: unknown, key: string, fallback: number, min: num
   return value;
 }
 
-/** pressure() options: the filters and `top`. */
-export function parsePressureOptions(options: unknown): { filter: Filter; top: number } {
-  const filter = parseOptions(options, ['top']);
-  return { filter, top: integerOption(options, 'top', DEFAULT_TOP, 0, MAX_TOP) };
+/** pressure() options: the filters, `top` and `tracer` (checked by the caller). */
+export function parsePressureOptions(options: unknown): { filter: Filter; top: number; tracer?: unknown } {
+  const filter = parseOptions(options, ['top', 'tracer']);
+  const parsed: { filter: Filter; top: number; tracer?: unknown } = { filter, top: integerOption(options, 'top', DEFAULT_TOP, 0, MAX_TOP) };
+  const tracer = options === undefined ? undefined : own(options as object, 'tracer');
+  if (tracer !== undefined) parsed.tracer = tracer;
+  return parsed;
 }
 
 /** watch() options: the filters, `intervalMs` and `signal`. */

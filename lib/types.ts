@@ -1,3 +1,5 @@
+import type { ConnectDestination, ConnectFailures, ConnectTracer } from './trace';
+
 /** The normalized TCP state names, in their fixed order. */
 export const STATES = [
   'ESTABLISHED',
@@ -189,6 +191,10 @@ export interface Destination {
   closeRate: number | null;
   /** At closeRate, seconds until portsInUse reaches available; `null` when that rate never gets there. */
   secondsToExhaustion: number | null;
+  /** With `pressure({ tracer })`: connect() attempts to this remote address and port per second (see traceConnects). */
+  demand?: number;
+  /** With `pressure({ tracer })`: failed connect() attempts to it per second. */
+  failureRate?: number;
 }
 
 export type WarningCode =
@@ -197,13 +203,16 @@ export type WarningCode =
   | 'TIME_WAIT_BUCKETS_FULL'
   | 'RANGE_NARROWER_THAN_DEFAULT'
   | 'RESERVED_PORTS_IN_RANGE'
-  | 'MAX_USER_PORT_LIMITS_RANGE';
+  | 'MAX_USER_PORT_LIMITS_RANGE'
+  | 'CONNECTS_FAILING';
 
 export interface Warning {
   code: WarningCode;
   /** What is wrong and one line of advice. */
   message: string;
   destination?: Destination;
+  /** CONNECTS_FAILING: the traced destination, its rates over the window and its most frequent errno. */
+  connects?: ConnectDestination & { demand: number; failureRate: number; errno: keyof ConnectFailures };
 }
 
 export interface Pressure extends ReadInfo {
@@ -227,6 +236,8 @@ export interface Pressure extends ReadInfo {
 export interface PressureOptions extends Options {
   /** How many of the busiest destinations to return. Default 10. */
   top?: number;
+  /** A tracer from traceConnects(): destinations get `demand` and `failureRate`, and CONNECTS_FAILING warnings. */
+  tracer?: ConnectTracer;
 }
 
 /** Options of watch(): the filters, the interval and a signal to stop. */

@@ -1,0 +1,59 @@
+// The connect tracer: loads native/trace/connect.bpf.c (through its committed skeleton), attaches
+// it, reads its maps, and frees everything on Close(). Pure C++ over libbpf, no N-API: it may run
+// on a worker thread.
+#ifndef TCPSTATE_TRACE_TRACER_H_
+#define TCPSTATE_TRACE_TRACER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../table.h"
+#include "connect.h"
+
+struct connect_bpf;
+
+namespace tcpstate {
+namespace trace {
+
+struct TraceOptions {
+  std::string netnsPath;  // empty: every namespace
+  uint32_t destinations = 4096;  // max_entries of the destination map
+  uint32_t processes = 8192;     // max_entries of the (destination, process) map
+};
+
+struct TraceRead {
+  uint64_t totals[TOTAL_SLOTS] = {};
+  std::vector<trace_dest> destKeys;
+  std::vector<trace_counts> destValues;
+  std::vector<trace_proc_key> procKeys;
+  std::vector<trace_proc> procValues;
+};
+
+class Tracer {
+ public:
+  // Loads and attaches; on failure returns null and fills *error.
+  static std::unique_ptr<Tracer> Open(const TraceOptions& options, SysError* error);
+  ~Tracer();
+  Tracer(const Tracer&) = delete;
+  Tracer& operator=(const Tracer&) = delete;
+
+  // Detaches the programs and frees the maps; safe to call twice.
+  void Close();
+  bool closed() const { return skel_ == nullptr; }
+  SysError Read(TraceRead* out);
+  uint32_t netnsInode() const { return netns_; }
+  double since() const { return since_; }
+
+ private:
+  Tracer() = default;
+  connect_bpf* skel_ = nullptr;
+  uint32_t netns_ = 0;
+  double since_ = 0;
+};
+
+}  // namespace trace
+}  // namespace tcpstate
+
+#endif  // TCPSTATE_TRACE_TRACER_H_
