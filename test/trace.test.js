@@ -1,0 +1,343 @@
+'use strict';
+// traceConnects(): exact counts from a client in a namespace the test makes, the outcomes
+// of non-blocking connects (refused, timed out), namespaces kept apart, privileges, and no
+// programs, maps or links left behind.
+const { describe, it } = require('node:test');
+const assert = require('node:assert/strict');
+const { execFileSync, spawnSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const tcpstate = require('..');
+const { root } = require('./helpers/build');
+const { rootSkipReason } = require('./helpers/netns');
+const { toolSkipReason } = require('./helpers/tools');
+
+const CONNECTOR = path.join(__dirname, 'helpers', 'connector.js');
+let counter = 0;
+
+const linuxSkip = process.platform === 'linux' ? null : 'connect tracing is Linux only';
+
+/** A bare namespace (loopback up) with sysctls; its inode; destroy() removes it. */
+function namespace(sysctls = {}) {
+  const name = `tcpstate-trace-${process.pid}-${++counter}`;
+  execFileSync('ip', ['netns', 'add', name]);
+  const ns = {
+    name,
+    path: `/var/run/netns/${name}`,
+    exec: (file, args) => execFileSync('ip', ['netns', 'exec', name, file, ...args], { encoding: 'utf8' }),
+    destroy: () => spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' }),
+  };
+  try {
+    ns.exec('ip', ['link', 'set', 'lo', 'up']);
+    for (const [key, value] of Object.entries(sysctls)) ns.exec('sysctl', ['-q', '-w', `${key}=${value}`]);
+    ns.inode = fs.statSync(ns.path).ino;
+  } catch (error) {
+    ns.destroy();
+    throw error;
+  }
+  return ns;
+}
+
+/** Runs the test client in `ns`; resolves with what it counted. */
+function connector(ns, spec, ms = 30000) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, CONNECTOR, JSON.stringify(spec)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`connector exited with ${code}: ${out}`));
+      else resolve(JSON.parse(out));
+    });
+  });
+}
+
+function destinationOf(stats, inode, remoteAddress, remotePort) {
+  return stats.destinations.find((d) => d.netnsInode === inode && d.remoteAddress === remoteAddress && d.remotePort === remotePort);
+}
+
+/** Every row of a read holds the invariants. */
+function checkInvariants(stats) {
+  const sum = (f) => f.EADDRNOTAVAIL + f.ECONNREFUSED + f.ETIMEDOUT + f.other;
+  assert.ok(stats.established + sum(stats.failures) <= stats.attempts);
+  for (const d of stats.destinations) {
+    assert.ok(Number.isInteger(d.netnsInode) && d.netnsInode > 0);
+    assert.ok(d.family === 'ipv4' || d.family === 'ipv6');
+    assert.ok(!d.remoteAddress.startsWith('::ffff:'), 'IPv4-mapped destinations are folded');
+    assert.ok(d.established + sum(d.failures) <= d.attempts, JSON.stringify(d));
+    assert.ok(d.processes.length <= 5);
+    for (const p of d.processes) assert.ok(p.pid > 0 && typeof p.comm === 'string' && p.failures <= p.attempts);
+  }
+}
+
+/** bpf objects (programs, maps, links) this process holds open. */
+function bpfFds() {
+  let n = 0;
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    try {
+      if (/^anon_inode:bpf[-_]/.test(fs.readlinkSync(`/proc/self/fd/${fd}`))) n++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
+}
+
+describe('traceConnects()', { skip: linuxSkip ?? rootSkipReason() ?? toolSkipReason('ip:iproute2') ?? false }, () => {
+  it('counts exactly the EADDRNOTAVAIL failures an exhausted client saw, and its attempts', async () => {
+    const ns = namespace({ 'net.ipv4.ip_local_port_range': '40000 40009' });
+    const tracer = await tcpstate.traceConnects();
+    try {
+      const seen = await connector(ns, { host: '127.0.0.1', port: 5000, count: 15, listen: true, hold: true });
+      assert.ok(seen.failures.EADDRNOTAVAIL > 0, JSON.stringify(seen));
+      const stats = tracer.read();
+      checkInvariants(stats);
+      const d = destinationOf(stats, ns.inode, '127.0.0.1', 5000);
+      assert.ok(d, 'the destination is traced');
+      assert.equal(d.attempts, seen.attempts);
+      assert.equal(d.established, seen.established);
+      assert.equal(d.failures.EADDRNOTAVAIL, seen.failures.EADDRNOTAVAIL);
+      assert.equal(d.failures.ECONNREFUSED + d.failures.ETIMEDOUT + d.failures.other, 0);
+      const p = d.processes.find((x) => x.pid === seen.pid);
+      assert.ok(p, `process ${seen.pid} is listed: ${JSON.stringify(d.processes)}`);
+      assert.equal(p.comm, 'node');
+      assert.equal(p.attempts, seen.attempts);
+      assert.equal(p.failures, seen.failures.EADDRNOTAVAIL);
+      assert.ok(stats.failures.EADDRNOTAVAIL >= seen.failures.EADDRNOTAVAIL);
+      assert.ok(stats.since <= stats.timestamp);
+    } finally {
+      tracer.close();
+      ns.destroy();
+    }
+  });
+
+  it('folds IPv4-mapped IPv6 destinations into IPv4 and keeps IPv6 apart', async () => {
+    const ns = namespace();
+    const tracer = await tcpstate.traceConnects({ netns: ns.path });
+    try {
+      const v6 = await connector(ns, { host: '::1', port: 5002, count: 3, listen: true, hold: false });
+      const mapped = await connector(ns, { host: '::ffff:127.0.0.1', port: 5003, count: 2, listen: false, hold: false });
+      const stats = tracer.read();
+      checkInvariants(stats);
+      const d6 = destinationOf(stats, ns.inode, '::1', 5002);
+      assert.equal(d6.family, 'ipv6');
+      assert.equal(d6.attempts, v6.attempts);
+      assert.equal(d6.established, 3);
+      const d4 = destinationOf(stats, ns.inode, '127.0.0.1', 5003);
+      assert.equal(d4.family, 'ipv4');
+      assert.equal(d4.attempts, mapped.attempts);
+      assert.equal(d4.failures.ECONNREFUSED, mapped.failures.ECONNREFUSED);
+    } finally {
+      tracer.close();
+      ns.destroy();
+    }
+  });
+
+  it('matches non-blocking connects to ECONNREFUSED (no listener) and ETIMEDOUT (SYNs dropped)', { skip: toolSkipReason('nft:nftables') ?? false }, async () => {
+    const ns = namespace({ 'net.ipv4.tcp_syn_retries': 1 });
+    ns.exec('nft', ['add table inet tcpstate_test']);
+    ns.exec('nft', ['add chain inet tcpstate_test out { type filter hook output priority 0 ; }']);
+    ns.exec('nft', ['add rule inet tcpstate_test out tcp dport 5005 tcp flags syn drop']);
+    const tracer = await tcpstate.traceConnects({ netns: ns.path });
+    try {
+      const [refused, dropped] = await Promise.all([
+        connector(ns, { host: '127.0.0.1', port: 5004, count: 4, listen: false }),
+        connector(ns, { host: '127.0.0.1', port: 5005, count: 2, listen: false }),
+      ]);
+      assert.equal(refused.failures.ECONNREFUSED, 4, JSON.stringify(refused));
+      assert.equal(dropped.failures.ETIMEDOUT, 2, JSON.stringify(dropped));
+      const stats = tracer.read();
+      checkInvariants(stats);
+      const r = destinationOf(stats, ns.inode, '127.0.0.1', 5004);
+      assert.deepEqual({ attempts: r.attempts, established: r.established, failures: r.failures },
+        { attempts: 4, established: 0, failures: { EADDRNOTAVAIL: 0, ECONNREFUSED: 4, ETIMEDOUT: 0, other: 0 } });
+      const t = destinationOf(stats, ns.inode, '127.0.0.1', 5005);
+      assert.deepEqual({ attempts: t.attempts, established: t.established, failures: t.failures },
+        { attempts: 2, established: 0, failures: { EADDRNOTAVAIL: 0, ECONNREFUSED: 0, ETIMEDOUT: 2, other: 0 } });
+      assert.equal(stats.attempts, 6);
+      assert.deepEqual(stats.failures, { EADDRNOTAVAIL: 0, ECONNREFUSED: 4, ETIMEDOUT: 2, other: 0 });
+    } finally {
+      tracer.close();
+      ns.destroy();
+    }
+  });
+
+  it('keeps two namespaces apart by netnsInode, and `netns` limits a tracer to one', async () => {
+    const a = namespace();
+    const b = namespace();
+    const all = await tcpstate.traceConnects();
+    const onlyA = await tcpstate.traceConnects({ netns: a.path });
+    try {
+      assert.equal(all.netnsInode, null);
+      assert.equal(onlyA.netnsInode, a.inode);
+      const [inA, inB] = await Promise.all([
+        connector(a, { host: '127.0.0.1', port: 5006, count: 3, listen: true, hold: false }),
+        connector(b, { host: '127.0.0.1', port: 5006, count: 5, listen: true, hold: false }),
+      ]);
+      const stats = all.read();
+      assert.equal(destinationOf(stats, a.inode, '127.0.0.1', 5006).attempts, inA.attempts);
+      assert.equal(destinationOf(stats, b.inode, '127.0.0.1', 5006).attempts, inB.attempts);
+      const one = onlyA.read();
+      assert.equal(one.netnsInode, a.inode);
+      assert.deepEqual(one.destinations.map((d) => d.netnsInode), [a.inode]);
+      assert.equal(one.attempts, 3);
+      assert.equal(one.established, 3);
+    } finally {
+      all.close();
+      onlyA.close();
+      a.destroy();
+      b.destroy();
+    }
+  });
+
+  it('feeds pressure({ tracer }): demand, failureRate and CONNECTS_FAILING', async () => {
+    const ns = namespace({ 'net.ipv4.ip_local_port_range': '40000 40009' });
+    // The read of the table happens inside the namespace, where the held connections are.
+    const tracer = await tcpstate.traceConnects({ netns: ns.path });
+    const script = `
+      const net = require('net');
+      const tcpstate = require('.');
+      (async () => {
+        const tracer = await tcpstate.traceConnects();
+        const server = net.createServer().listen(5007, '127.0.0.1');
+        await new Promise((r) => server.once('listening', r));
+        const held = []; let failed = 0;
+        for (let i = 0; i < 14; i++) {
+          await new Promise((resolve) => {
+            const s = net.connect(5007, '127.0.0.1', () => (held.push(s), resolve()));
+            s.once('error', () => (failed++, resolve()));
+          });
+        }
+        const p = tcpstate.pressure({ tracer, remotePort: 5007 });
+        process.stdout.write(JSON.stringify({ failed, p }));
+        tracer.close(); for (const s of held) s.destroy(); server.close();
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    try {
+      const run = spawnSync('ip', ['netns', 'exec', ns.name, process.execPath, '-e', script], { cwd: root, encoding: 'utf8', timeout: 30000 });
+      assert.equal(run.status, 0, run.stderr);
+      const { failed, p } = JSON.parse(run.stdout);
+      assert.ok(failed > 0);
+      const d = p.destinations.find((x) => x.remotePort === 5007);
+      assert.ok(d.demand > 0 && d.failureRate > 0, JSON.stringify(d));
+      const w = p.warnings.find((x) => x.code === 'CONNECTS_FAILING');
+      assert.ok(w, JSON.stringify(p.warnings));
+      assert.match(w.message, /127\.0\.0\.1:5007/);
+      assert.match(w.message, /EADDRNOTAVAIL/);
+      assert.match(w.message, /node\[\d+\]/);
+      assert.equal(w.connects.errno, 'EADDRNOTAVAIL');
+      assert.equal(w.connects.failures.EADDRNOTAVAIL, failed);
+      assert.equal(w.destination.remotePort, 5007);
+      // The outer tracer on that namespace saw the same.
+      assert.equal(destinationOf(tracer.read(), ns.inode, '127.0.0.1', 5007).failures.EADDRNOTAVAIL, failed);
+    } finally {
+      tracer.close();
+      ns.destroy();
+    }
+  });
+
+  it('closes and re-attaches 100 times without leaving programs, maps or links', async () => {
+    const before = bpfFds();
+    const names = () => (execFileSync('bpftool', ['prog', 'show'], { encoding: 'utf8' }).match(/name connect_(enter|exit|state)/g) ?? []).length;
+    const programsBefore = toolSkipReason('bpftool') ? null : names();
+    for (let i = 0; i < 100; i++) {
+      const tracer = await tcpstate.traceConnects({ top: 1 });
+      if (i === 0) assert.ok(bpfFds() > before, 'an open tracer holds bpf fds');
+      tracer.read();
+      tracer.close();
+      tracer.close(); // twice is fine
+      assert.equal(tracer.closed, true);
+    }
+    assert.equal(bpfFds(), before);
+    if (programsBefore !== null) assert.equal(names(), programsBefore);
+  });
+
+  it('releases everything when a worker ends without close(), and when the process exits', async () => {
+    const script = `
+      const { Worker } = require('worker_threads');
+      const fs = require('fs');
+      const bpf = () => fs.readdirSync('/proc/self/fd').filter((fd) => {
+        try { return /^anon_inode:bpf/.test(fs.readlinkSync('/proc/self/fd/' + fd)); } catch { return false; }
+      }).length;
+      const before = bpf();
+      const worker = new Worker("require('.').traceConnects().then((t) => { globalThis.t = t; require('worker_threads').parentPort.postMessage(t.read().attempts >= 0); })", { eval: true });
+      worker.once('message', async (ok) => {
+        const during = bpf();
+        await worker.terminate();
+        process.stdout.write(JSON.stringify({ ok, before, during, after: bpf() }));
+        // Leave one open at exit: the kernel frees it with the process.
+        globalThis.left = await require('.').traceConnects();
+      });`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', timeout: 30000 });
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.ok, true);
+    assert.ok(out.during > out.before);
+    assert.equal(out.after, out.before);
+  });
+
+  it('rejects with TCPSTATE_PERMISSION_DENIED for an unprivileged user', () => {
+    const script = `require('.').traceConnects().then(
+      () => process.stdout.write('attached'),
+      (e) => process.stdout.write(JSON.stringify({ name: e.name, code: e.code, errno: e.errno, syscall: e.syscall, message: e.message })));`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', timeout: 30000, uid: 65534, gid: 65534 });
+    assert.equal(run.status, 0, run.stderr);
+    const error = JSON.parse(run.stdout);
+    assert.equal(error.name, 'TcpStateError');
+    assert.equal(error.code, 'TCPSTATE_PERMISSION_DENIED');
+    assert.ok(error.errno === 1 || error.errno === 13, JSON.stringify(error));
+    assert.equal(error.syscall, 'bpf');
+    // The rest of the package keeps working for that user.
+    const table = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('.').snapshot().total >= 0))"], { cwd: root, encoding: 'utf8', uid: 65534, gid: 65534 });
+    assert.equal(table.stdout, 'true');
+  });
+});
+
+describe('traceConnects() arguments', { skip: linuxSkip ?? false }, () => {
+  const cases = [
+    [null, TypeError, 'ERR_INVALID_ARG_TYPE'],
+    [42, TypeError, 'ERR_INVALID_ARG_TYPE'],
+    [{ top: '10' }, TypeError, 'ERR_INVALID_ARG_TYPE'],
+    [{ top: 0 }, RangeError, 'ERR_OUT_OF_RANGE'],
+    [{ top: 10001 }, RangeError, 'ERR_OUT_OF_RANGE'],
+    [{ top: 1.5 }, RangeError, 'ERR_OUT_OF_RANGE'],
+    [{ netns: 5 }, TypeError, 'ERR_INVALID_ARG_TYPE'],
+    [{ netns: '' }, TypeError, 'ERR_INVALID_ARG_VALUE'],
+    [{ famliy: 'ipv4' }, TypeError, 'ERR_INVALID_ARG_VALUE'],
+  ];
+  for (const [options, type, code] of cases) {
+    it(`rejects ${JSON.stringify(options)} with ${code}`, async () => {
+      await assert.rejects(tcpstate.traceConnects(options), (error) => error instanceof type && error.code === code);
+    });
+  }
+
+  it('rejects a missing namespace with TCPSTATE_NETNS_NOT_FOUND and a file that is none with TCPSTATE_NETNS_INVALID', { skip: rootSkipReason() ?? false }, async () => {
+    await assert.rejects(tcpstate.traceConnects({ netns: '/var/run/netns/does-not-exist-tcpstate' }), { code: 'TCPSTATE_NETNS_NOT_FOUND' });
+    await assert.rejects(tcpstate.traceConnects({ netns: '/etc/hostname' }), { code: 'TCPSTATE_NETNS_INVALID' });
+  });
+
+  it('pressure() takes only a tracer from traceConnects() as `tracer`', () => {
+    assert.throws(() => tcpstate.pressure({ tracer: {} }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => tcpstate.pressure({ tracer: { read() {} } }), { code: 'ERR_INVALID_ARG_TYPE' });
+  });
+
+  it('a closed tracer fails read() with a TcpStateError, and pressure() with it', { skip: rootSkipReason() ?? false }, async () => {
+    const tracer = await tcpstate.traceConnects({ top: 1 });
+    tracer.close();
+    assert.throws(() => tracer.read(), { name: 'TcpStateError' });
+    assert.throws(() => tcpstate.pressure({ tracer }), { name: 'TcpStateError' });
+  });
+});
+
+describe('the trace addon', { skip: linuxSkip ?? false }, () => {
+  it('is a separate file, so that the main addon keeps its glibc floor, and node-gyp-build still finds the main one', () => {
+    const file = path.join(root, 'build', 'Release', 'trace', 'tcpstate_trace.node');
+    assert.ok(fs.existsSync(file));
+    // gyp also copies it to build/Release/; the main addon sorts first there.
+    assert.equal(path.basename(require('node-gyp-build').resolve(root)), 'tcpstate.node');
+    assert.equal(require(file).available, true);
+  });
+});
