@@ -5,6 +5,8 @@ import { parseNetns } from './options';
 import { invalidArgType, invalidArgValue, outOfRange } from './errors';
 import { TcpStateError, pressureAsync, snapshotAsync } from './index';
 import { STATES, type Destination, type Pressure, type Snapshot, type WarningCode } from './types';
+import { checkTracer, type ConnectStats, type ConnectTracer } from './trace';
+import { TRACE_METRICS, traceSamples } from './trace-metrics';
 
 export type MetricType = 'gauge' | 'counter';
 
@@ -75,6 +77,13 @@ export interface MetricsInput {
   table: { snapshot: Snapshot; pressure: Pressure } | null;
   durationSeconds: number;
   errors: number;
+  /** With a tracer: its read (null when it failed) and how many destinations get series. */
+  trace?: { stats: ConnectStats | null; top: number };
+}
+
+/** The metrics exposed: METRICS, and TRACE_METRICS when there is a tracer. */
+export function metricDefinitions(traced: boolean): readonly MetricDefinition[] {
+  return traced ? [...METRICS, ...TRACE_METRICS] : METRICS;
 }
 
 function destinationLabels(d: Destination): Record<string, string> {
@@ -121,7 +130,8 @@ export function metricFamilies(input: MetricsInput): MetricFamily[] {
   const samples = input.table ? tableSamples(input.table.snapshot, input.table.pressure) : {};
   samples.tcpstate_read_duration_seconds = [{ labels: {}, value: input.durationSeconds }];
   samples.tcpstate_read_errors_total = [{ labels: {}, value: input.errors }];
-  return METRICS.map((definition) => ({ ...definition, samples: samples[definition.name] ?? [] }));
+  if (input.trace?.stats) Object.assign(samples, traceSamples(input.trace.stats, input.trace.top));
+  return metricDefinitions(input.trace !== undefined).map((definition) => ({ ...definition, samples: samples[definition.name] ?? [] }));
 }
 
 export interface MetricsOptions {
@@ -131,9 +141,13 @@ export interface MetricsOptions {
   minIntervalMs?: number;
   /** Read in this network namespace (a path such as /var/run/netns/NAME). Default: the caller's. */
   netns?: string;
+  /** A tracer from traceConnects(): adds the connect counters and CONNECTS_FAILING. */
+  tracer?: ConnectTracer;
 }
 
 export interface MetricsReader {
+  /** The metrics this reader gives (with a tracer, the trace metrics too). */
+  readonly definitions: readonly MetricDefinition[];
   /** The metric families from a fresh read, or from the last one if it is younger than `minIntervalMs`. Never rejects for a failed read. */
   read(): Promise<MetricFamily[]>;
   /** Failed reads so far. */
@@ -155,22 +169,23 @@ function checkInteger(name: string, value: unknown, fallback: number, max: numbe
 }
 
 /** Checks the options shared by the exporters; unknown names are rejected. */
-export function parseMetricsOptions(options: unknown): { top: number; minIntervalMs: number; netns?: string } {
+export function parseMetricsOptions(options: unknown): { top: number; minIntervalMs: number; netns?: string; tracer?: ConnectTracer } {
   if (options === undefined) return { top: DEFAULT_TOP, minIntervalMs: 0 };
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw invalidArgType('options', 'of type object', options);
   }
   const given = options as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (key !== 'top' && key !== 'minIntervalMs' && key !== 'netns') {
-      throw invalidArgValue(`options.${key}`, given[key], 'is not a known option (known: top, minIntervalMs, netns)');
+    if (key !== 'top' && key !== 'minIntervalMs' && key !== 'netns' && key !== 'tracer') {
+      throw invalidArgValue(`options.${key}`, given[key], 'is not a known option (known: top, minIntervalMs, netns, tracer)');
     }
   }
-  const parsed: { top: number; minIntervalMs: number; netns?: string } = {
+  const parsed: { top: number; minIntervalMs: number; netns?: string; tracer?: ConnectTracer } = {
     top: checkInteger('options.top', given.top, DEFAULT_TOP, MAX_TOP),
     minIntervalMs: checkInteger('options.minIntervalMs', given.minIntervalMs, 0, 2 ** 31 - 1),
   };
   if (given.netns !== undefined) parsed.netns = parseNetns(given.netns);
+  if (given.tracer !== undefined) parsed.tracer = checkTracer(given.tracer);
   return parsed;
 }
 
@@ -180,7 +195,7 @@ export function parseMetricsOptions(options: unknown): { top: number; minInterva
  * several metrics of one scrape cost one read.
  */
 export function createMetricsReader(options?: MetricsOptions): MetricsReader {
-  const { top, minIntervalMs, netns } = parseMetricsOptions(options);
+  const { top, minIntervalMs, netns, tracer } = parseMetricsOptions(options);
   const where = netns === undefined ? {} : { netns };
   let errors = 0;
   let lastError: TcpStateError | null = null;
@@ -191,7 +206,8 @@ export function createMetricsReader(options?: MetricsOptions): MetricsReader {
     const started = performance.now();
     let table: MetricsInput['table'] = null;
     try {
-      const [snapshot, pressure] = await Promise.all([snapshotAsync(where), pressureAsync({ top, ...where })]);
+      const traced = tracer ? { tracer } : {};
+      const [snapshot, pressure] = await Promise.all([snapshotAsync(where), pressureAsync({ top, ...where, ...traced })]);
       table = { snapshot, pressure };
       lastError = null;
     } catch (error) {
@@ -199,12 +215,26 @@ export function createMetricsReader(options?: MetricsOptions): MetricsReader {
       errors++;
       lastError = error;
     }
-    const families = metricFamilies({ table, durationSeconds: (performance.now() - started) / 1000, errors });
+    const input: MetricsInput = { table, durationSeconds: (performance.now() - started) / 1000, errors };
+    if (tracer) input.trace = { stats: readTrace(tracer), top };
+    const families = metricFamilies(input);
     last = { at: performance.now(), families };
     return families;
   }
 
+  function readTrace(t: ConnectTracer): ConnectStats | null {
+    try {
+      return t.read();
+    } catch (error) {
+      if (!(error instanceof TcpStateError)) throw error;
+      errors++;
+      lastError = error;
+      return null;
+    }
+  }
+
   return {
+    definitions: metricDefinitions(tracer !== undefined),
     read() {
       if (inflight) return inflight;
       if (last && minIntervalMs > 0 && performance.now() - last.at < minIntervalMs) {
