@@ -107,10 +107,11 @@ Examples:
     .description('a live view, redrawn in place: states with rates per second, TIME_WAIT and the busiest destination as trends')
     .option('--interval <duration>', 'time between reads: 500ms, 1s, 2m', parseDuration, 1000)
     .option('--count <n>', 'stop after n frames (default: until Ctrl-C)', integer(1, 2 ** 31 - 1))
+    .option('--trace', 'also count connect() attempts and failures with eBPF (Linux; root, or CAP_BPF and CAP_PERFMON)')
     .allowExcessArguments(false)
     .addHelpText('after', '\nEnds cleanly (exit code 0) on Ctrl-C or SIGTERM.')
-    .action(async (opts: { interval: number; count?: number }) => {
-      await runWatch({ intervalMs: opts.interval, frames: opts.count ?? 0, stdout: process.stdout, style: style(), where: where() });
+    .action(async (opts: { interval: number; count?: number; trace?: boolean }) => {
+      await runWatch({ intervalMs: opts.interval, frames: opts.count ?? 0, stdout: process.stdout, style: style(), where: where(), trace: Boolean(opts.trace) });
     });
 
   withDebug(program.command('sockets'))
@@ -134,12 +135,13 @@ Examples:
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--top <n>', 'destinations with their own series', integer(0, 100000), 10)
     .option('--min-interval <duration>', 'scrapes closer together than this reuse the last read', parseDuration, 1000)
+    .option('--trace', 'also export connect() attempts and failures counted with eBPF (Linux; root, or CAP_BPF and CAP_PERFMON)')
     .allowExcessArguments(false)
     .addHelpText('after', '\nStops cleanly (exit code 0) on SIGINT or SIGTERM. A failed read answers 200 with\n' +
       'tcpstate_read_errors_total and tcpstate_read_duration_seconds only, and is logged on stderr.')
-    .action(async (opts: { port: number; host: string; top: number; minInterval: number }) => {
+    .action(async (opts: { port: number; host: string; top: number; minInterval: number; trace?: boolean }) => {
       await runServe({
-        host: opts.host, port: opts.port, top: opts.top, minIntervalMs: opts.minInterval, ...where(),
+        host: opts.host, port: opts.port, top: opts.top, minIntervalMs: opts.minInterval, ...where(), trace: Boolean(opts.trace),
         stdout: process.stdout, stderr: process.stderr,
       }, packageVersion());
     });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 import { PROMETHEUS_CONTENT_TYPE, createMetricsReader, renderPrometheus } from '../metrics';
+import { traceConnects, type ConnectTracer } from '../trace';
 
 export interface ServeRun {
   host: string;
@@ -11,6 +12,8 @@ export interface ServeRun {
   minIntervalMs: number;
   /** Read in this network namespace. */
   netns?: string;
+  /** Trace connect() (in `netns` when given, else in every namespace) and export its counters. */
+  trace?: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }
@@ -31,8 +34,11 @@ function hostForUrl(address: AddressInfo): string {
  * Prometheus drop the body, counter included), and logged on stderr.
  */
 export async function runServe(run: ServeRun, version: string): Promise<void> {
+  const where = run.netns === undefined ? {} : { netns: run.netns };
+  // The tracer first: without the privileges serve fails at start, not at every scrape.
+  const tracer: ConnectTracer | null = run.trace ? await traceConnects(where) : null;
   const reader = createMetricsReader({
-    top: run.top, minIntervalMs: run.minIntervalMs, ...(run.netns === undefined ? {} : { netns: run.netns }),
+    top: run.top, minIntervalMs: run.minIntervalMs, ...where, ...(tracer ? { tracer } : {}),
   });
   let logged = 0;
 
@@ -67,13 +73,18 @@ export async function runServe(run: ServeRun, version: string): Promise<void> {
   }
 
   const server = createServer(handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: run.host, port: run.port }, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: run.host, port: run.port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    tracer?.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   run.stdout.write(`tcpstate serve: metrics at http://${hostForUrl(address)}:${address.port}/metrics\n`);
 
@@ -87,4 +98,5 @@ export async function runServe(run: ServeRun, version: string): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  tracer?.close();
 }

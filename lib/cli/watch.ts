@@ -1,5 +1,6 @@
 // `tcpstate watch`: a live view, redrawn in place on a terminal, one frame after another otherwise.
 import { STATES, pressureAsync, watch } from '../index';
+import { traceConnects, type ConnectStats, type ConnectTracer } from '../trace';
 import type { Pressure, TcpState, WatchTick } from '../types';
 import {
   count, describeDestination, duration, percent, rate, signedRate, sparkline, table, truncate, type Style,
@@ -13,6 +14,8 @@ export interface WatchRun {
   style: Style;
   /** Read in this network namespace. */
   where?: { netns?: string };
+  /** Trace connect() too (in the `where` namespace, else every namespace). */
+  trace?: boolean;
 }
 
 const HISTORY = 40;
@@ -22,7 +25,11 @@ interface View {
   shown: Set<TcpState>;
   timeWait: number[];
   busiest: number[];
+  /** With --trace: connect() attempts and failures per second between the last two frames. */
+  connects?: { attempts: number; failures: number; history: number[] };
 }
+
+const failuresOf = (s: ConnectStats) => s.failures.EADDRNOTAVAIL + s.failures.ECONNREFUSED + s.failures.ETIMEDOUT + s.failures.other;
 
 function clock(timestamp: number): string {
   return new Date(timestamp).toTimeString().slice(0, 8);
@@ -51,6 +58,11 @@ export function renderFrame(view: View, tick: WatchTick, p: Pressure, style: Sty
     ['busiest', top ? percent(top.utilization) : '-', style.cyan(sparkline(view.busiest, 1)),
       top ? `${describeDestination(top)}  ${style.dim(`${count(top.portsInUse)} of ${count(p.range.available)} ports`)}` : style.dim('no destination uses ephemeral ports')],
   ];
+  if (view.connects) {
+    const c = view.connects;
+    trend.push(['connects', `${rate(c.attempts)}/s`, style.cyan(sparkline(c.history)),
+      c.failures > 0 ? style.yellow(`${rate(c.failures)} failed/s`) : style.dim('none failed')]);
+  }
   lines.push(...table(trend, ['left', 'right', 'left', 'left']));
   lines.push('');
   if (p.warnings.length === 0) lines.push(`${style.dim('warnings')}  ${style.green('none')}`);
@@ -62,7 +74,10 @@ const ENTER = '\x1b[?1049h\x1b[?25l';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
 
 /** Runs until `frames` are shown, or until SIGINT/SIGTERM (exit code 0 either way). */
-export async function runWatch({ intervalMs, frames, stdout, style, where = {} }: WatchRun): Promise<void> {
+export async function runWatch({ intervalMs, frames, stdout, style, where = {}, trace = false }: WatchRun): Promise<void> {
+  // The tracer first: without the privileges the command fails before the screen is taken.
+  const tracer: ConnectTracer | null = trace ? await traceConnects(where.netns === undefined ? {} : { netns: where.netns }) : null;
+  let lastTrace: ConnectStats | null = null;
   const interactive = Boolean(stdout.isTTY);
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -77,8 +92,19 @@ export async function runWatch({ intervalMs, frames, stdout, style, where = {} }
   try {
     let shown = 0;
     for await (const tick of watch({ intervalMs, signal: controller.signal, ...where })) {
-      const p = await pressureAsync({ top: 1, ...where });
+      const p = await pressureAsync({ top: 1, ...where, ...(tracer ? { tracer } : {}) });
       if (controller.signal.aborted) break;
+      if (tracer) {
+        const now = tracer.read();
+        const from = lastTrace ?? { ...now, attempts: 0, established: 0, failures: { EADDRNOTAVAIL: 0, ECONNREFUSED: 0, ETIMEDOUT: 0, other: 0 }, timestamp: now.since };
+        const seconds = Math.max(0.001, (now.timestamp - from.timestamp) / 1000);
+        const attempts = (now.attempts - from.attempts) / seconds;
+        view.connects ??= { attempts: 0, failures: 0, history: [] };
+        view.connects.attempts = attempts;
+        view.connects.failures = (failuresOf(now) - failuresOf(from)) / seconds;
+        remember(view.connects.history, attempts);
+        lastTrace = now;
+      }
       remember(view.timeWait, p.timeWait);
       remember(view.busiest, p.destinations.find((d) => d.portsInUse > 0)?.utilization ?? 0);
       const lines = renderFrame(view, tick, p, style, interactive);
@@ -95,6 +121,7 @@ export async function runWatch({ intervalMs, frames, stdout, style, where = {} }
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    tracer?.close();
     if (interactive) stdout.write(LEAVE);
   }
 }
