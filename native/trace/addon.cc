@@ -30,6 +30,20 @@ Napi::Value ErrorObject(const Napi::Env& env, const SysError& error) {
 
 class TracerObject;
 
+struct DestHash {
+  size_t operator()(const trace_dest& d) const {
+    // FNV-1a over the key's bytes (no padding: 4 + 1 + 1 + 2 + 16).
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(&d);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < sizeof(d); i++) h = (h ^ p[i]) * 1099511628211ull;
+    return static_cast<size_t>(h);
+  }
+};
+
+struct DestEqual {
+  bool operator()(const trace_dest& a, const trace_dest& b) const { return memcmp(&a, &b, sizeof(a)) == 0; }
+};
+
 // Per environment: the constructor and the open tracers, closed by the cleanup hook.
 struct Instance {
   Napi::FunctionReference constructor;
@@ -80,27 +94,29 @@ class TracerObject : public Napi::ObjectWrap<TracerObject> {
     for (int i = 0; i < TOTAL_SLOTS; i++) totals[i] = static_cast<double>(read.totals[i]);
     out.Set("totals", totals);
 
-    size_t n = read.destKeys.size();
+    const auto& dk = read.dests->keys;
+    const auto& dv = read.dests->values;
+    size_t n = read.dests->count;
     Napi::Uint32Array netns = Napi::Uint32Array::New(env, n);
     Napi::Uint16Array port = Napi::Uint16Array::New(env, n);
     Napi::Uint8Array family = Napi::Uint8Array::New(env, n);
     Napi::Float64Array counts = Napi::Float64Array::New(env, n * (1 + TRACE_OUTCOMES));
     Napi::Array address = Napi::Array::New(env, n);
-    // Destinations by their key bytes, to attach the processes to them.
-    std::unordered_map<std::string, uint32_t> index;
+    // Destinations by their key, to attach the processes to them.
+    std::unordered_map<trace_dest, uint32_t, DestHash, DestEqual> index;
     index.reserve(n);
     for (size_t i = 0; i < n; i++) {
-      const trace_dest& d = read.destKeys[i];
+      const trace_dest& d = dk[i];
       netns[i] = d.netns;
       port[i] = d.port;
       family[i] = d.family;
-      const trace_counts& c = read.destValues[i];
+      const trace_counts& c = dv[i];
       counts[i * (1 + TRACE_OUTCOMES)] = static_cast<double>(c.attempts);
       for (int k = 0; k < TRACE_OUTCOMES; k++) counts[i * (1 + TRACE_OUTCOMES) + 1 + k] = static_cast<double>(c.outcomes[k]);
       char text[INET6_ADDRSTRLEN] = "";
       inet_ntop(d.family == 6 ? AF_INET6 : AF_INET, d.addr, text, sizeof(text));
-      address[static_cast<uint32_t>(i)] = Napi::String::New(env, text);
-      index.emplace(std::string(reinterpret_cast<const char*>(&d), sizeof(d)), static_cast<uint32_t>(i));
+      address.Set(static_cast<uint32_t>(i), Napi::String::New(env, text));
+      index.emplace(d, static_cast<uint32_t>(i));
     }
     Napi::Object dests = Napi::Object::New(env);
     dests.Set("count", Napi::Number::New(env, static_cast<double>(n)));
@@ -111,20 +127,22 @@ class TracerObject : public Napi::ObjectWrap<TracerObject> {
     dests.Set("counts", counts);
     out.Set("destinations", dests);
 
-    size_t m = read.procKeys.size();
+    const auto& pk = read.procs->keys;
+    const auto& pv = read.procs->values;
+    size_t m = read.procs->count;
     Napi::Uint32Array dest = Napi::Uint32Array::New(env, m);
     Napi::Uint32Array pid = Napi::Uint32Array::New(env, m);
     Napi::Float64Array pcounts = Napi::Float64Array::New(env, m * 2);
     Napi::Array comm = Napi::Array::New(env, m);
     for (size_t i = 0; i < m; i++) {
-      const trace_proc_key& k = read.procKeys[i];
-      auto at = index.find(std::string(reinterpret_cast<const char*>(&k.dest), sizeof(k.dest)));
+      const trace_proc_key& k = pk[i];
+      auto at = index.find(k.dest);
       dest[i] = at == index.end() ? 0xffffffffu : at->second;
       pid[i] = k.pid;
-      pcounts[i * 2] = static_cast<double>(read.procValues[i].attempts);
-      pcounts[i * 2 + 1] = static_cast<double>(read.procValues[i].failures);
-      const char* name = read.procValues[i].comm;
-      comm[static_cast<uint32_t>(i)] = Napi::String::New(env, name, strnlen(name, sizeof(read.procValues[i].comm)));
+      pcounts[i * 2] = static_cast<double>(pv[i].attempts);
+      pcounts[i * 2 + 1] = static_cast<double>(pv[i].failures);
+      const char* name = pv[i].comm;
+      comm.Set(static_cast<uint32_t>(i), Napi::String::New(env, name, strnlen(name, sizeof(pv[i].comm))));
     }
     Napi::Object procs = Napi::Object::New(env);
     procs.Set("count", Napi::Number::New(env, static_cast<double>(m)));

@@ -110,11 +110,14 @@ SysError LoadError(int err, const char* step) {
 
 // Reads every entry of a hash map: in batches where the kernel has them (5.6+), else key by key.
 template <typename K, typename V>
-SysError ReadMap(const struct bpf_map* map, std::vector<K>* keys, std::vector<V>* values) {
+SysError ReadMap(const struct bpf_map* map, MapEntries<K, V>* entries) {
   int fd = bpf_map__fd(map);
   uint32_t capacity = bpf_map__max_entries(map);
-  keys->resize(capacity);
-  values->resize(capacity);
+  std::vector<K>* keys = &entries->keys;
+  std::vector<V>* values = &entries->values;
+  if (keys->size() != capacity) keys->resize(capacity);
+  if (values->size() != capacity) values->resize(capacity);
+  entries->count = 0;
   uint32_t total = 0;
   uint64_t in = 0, out = 0;
   bool first = true;
@@ -144,8 +147,7 @@ SysError ReadMap(const struct bpf_map* map, std::vector<K>* keys, std::vector<V>
     }
     return MakeError(kSystemError, err, "bpf", std::string("cannot read a map of the connect tracer: ") + strerror(err));
   }
-  keys->resize(total);
-  values->resize(total);
+  entries->count = total;
   return SysError();
 }
 
@@ -205,9 +207,13 @@ SysError Tracer::Read(TraceRead* out) {
   for (int cpu = 0; cpu < cpus; cpu++) {
     for (int slot = 0; slot < TOTAL_SLOTS; slot++) out->totals[slot] += percpu[cpu * TOTAL_SLOTS + slot];
   }
-  SysError error = ReadMap(skel_->maps.dests, &out->destKeys, &out->destValues);
+  SysError error = ReadMap(skel_->maps.dests, &dests_);
   if (!error.ok()) return error;
-  return ReadMap(skel_->maps.procs, &out->procKeys, &out->procValues);
+  error = ReadMap(skel_->maps.procs, &procs_);
+  if (!error.ok()) return error;
+  out->dests = &dests_;
+  out->procs = &procs_;
+  return SysError();
 }
 
 }  // namespace trace

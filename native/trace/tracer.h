@@ -23,12 +23,19 @@ struct TraceOptions {
   uint32_t processes = 8192;     // max_entries of the (destination, process) map
 };
 
+// The entries of one map, read into buffers the tracer keeps (sized once, at the first read).
+template <typename K, typename V>
+struct MapEntries {
+  std::vector<K> keys;
+  std::vector<V> values;
+  size_t count = 0;
+};
+
+// One read; the entries point into the tracer's buffers, valid until its next Read() or Close().
 struct TraceRead {
   uint64_t totals[TOTAL_SLOTS] = {};
-  std::vector<trace_dest> destKeys;
-  std::vector<trace_counts> destValues;
-  std::vector<trace_proc_key> procKeys;
-  std::vector<trace_proc> procValues;
+  const MapEntries<trace_dest, trace_counts>* dests = nullptr;
+  const MapEntries<trace_proc_key, trace_proc>* procs = nullptr;
 };
 
 class Tracer {
@@ -49,6 +56,8 @@ class Tracer {
  private:
   Tracer() = default;
   connect_bpf* skel_ = nullptr;
+  MapEntries<trace_dest, trace_counts> dests_;
+  MapEntries<trace_proc_key, trace_proc> procs_;
   uint32_t netns_ = 0;
   double since_ = 0;
 };
