@@ -333,6 +333,54 @@ describe('traceConnects() arguments', { skip: linuxSkip ?? false }, () => {
 });
 
 describe('the trace addon', { skip: linuxSkip ?? false }, () => {
+  it('built without libbpf, it loads and traceConnects() rejects with TCPSTATE_TRACING_UNAVAILABLE; the rest works', () => {
+    const { compile } = require('./helpers/build');
+    const include = require('node-addon-api').include_dir;
+    const nodeInclude = path.join(path.dirname(process.execPath), '..', 'include', 'node');
+    const stub = compile('trace-unavailable.node', ['native/trace/unavailable.cc'], [
+      '-shared', '-fPIC', `-I${include}`, `-I${nodeInclude}`, '-I/usr/include/node', '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS',
+    ]);
+    const real = path.join(root, 'build', 'Release', 'trace', 'tcpstate_trace.node');
+    const script = `
+      const file = ${JSON.stringify(real)};
+      require.cache[file] = { id: file, filename: file, loaded: true, exports: require(${JSON.stringify(stub)}) };
+      const tcpstate = require('.');
+      tcpstate.traceConnects().then(() => process.stdout.write('attached'), (e) =>
+        process.stdout.write(JSON.stringify({ code: e.code, message: e.message, total: tcpstate.snapshot().total })));`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', timeout: 30000 });
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.code, 'TCPSTATE_TRACING_UNAVAILABLE');
+    assert.match(out.message, /libbpf/);
+    assert.ok(out.total >= 0);
+  });
+
+  it('a prebuilt trace addon that cannot load (no libbpf.so.1 on the host) gives TCPSTATE_TRACING_UNAVAILABLE', () => {
+    const script = `
+      const Module = require('module');
+      const load = Module._extensions['.node'];
+      Module._extensions['.node'] = (module, file) => {
+        if (file.endsWith('tcpstate_trace.node')) throw new Error('libbpf.so.1: cannot open shared object file: No such file or directory');
+        return load(module, file);
+      };
+      const tcpstate = require('.');
+      tcpstate.traceConnects().then(() => process.stdout.write('attached'), (e) =>
+        process.stdout.write(JSON.stringify({ code: e.code, message: e.message, total: tcpstate.snapshot().total })));`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', timeout: 30000 });
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.code, 'TCPSTATE_TRACING_UNAVAILABLE');
+    assert.match(out.message, /libbpf\.so\.1/);
+    assert.ok(out.total >= 0);
+  });
+
+  it('binding.gyp builds the stub when asked to (TCPSTATE_NO_TRACE=1) or when libbpf is missing', () => {
+    const probe = (env) => spawnSync(process.execPath, [path.join(root, 'native', 'trace', 'probe.js'), 'x64'], { encoding: 'utf8', env: { ...process.env, ...env } }).stdout;
+    assert.equal(probe({ TCPSTATE_NO_TRACE: '1' }), '0');
+    assert.equal(spawnSync(process.execPath, [path.join(root, 'native', 'trace', 'probe.js'), 'ia32'], { encoding: 'utf8' }).stdout, '0');
+    if (fs.existsSync('/usr/lib/x86_64-linux-gnu/libbpf.so') && fs.existsSync('/usr/include/bpf/libbpf.h')) assert.equal(probe({}), '1');
+  });
+
   it('is a separate file, so that the main addon keeps its glibc floor, and node-gyp-build still finds the main one', () => {
     const file = path.join(root, 'build', 'Release', 'trace', 'tcpstate_trace.node');
     assert.ok(fs.existsSync(file));
