@@ -71,7 +71,8 @@ function main() {
   if (target.platform === 'linux' && native) copyTraceAddon(name);
   if (target.platform === 'linux') {
     const dir = path.join(root, 'prebuilds', name);
-    const files = require('node:fs').readdirSync(dir).map((f) => path.join(dir, f));
+    const files = require('node:fs').readdirSync(dir, { recursive: true })
+      .filter((f) => f.endsWith('.node')).map((f) => path.join(dir, f));
     run(process.execPath, [path.join(__dirname, 'check-glibc.js'), ...files]);
   }
   // prebuildify builds in build/, which node-gyp-build prefers to prebuilds/: leave a

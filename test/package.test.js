@@ -66,7 +66,8 @@ describe('the npm tarball', () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
     for (const wanted of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'binding.gyp', 'dist/index.js',
       'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'dist/cli.js', 'native/addon.cc', 'native/linux/netlink.cc',
-      'prebuilds/linux-x64/tcpstate.glibc.node']) {
+      'prebuilds/linux-x64/tcpstate.glibc.node', 'prebuilds/linux-x64/trace/tcpstate_trace.node',
+      'native/trace/connect.skel.h', 'native/trace/probe.js']) {
       assert.ok(files.includes(wanted), `missing ${wanted}`);
     }
     for (const file of files) {
@@ -100,6 +101,19 @@ describe('the npm tarball', () => {
     assert.match(peer, /Cannot find module 'prom-client'/);
     const cli = JSON.parse(run(path.join(project, 'node_modules', '.bin', 'tcpstate'), ['--json'], { cwd: project, env }));
     assert.ok(cli.sockets && cli.ephemeralRange && Array.isArray(cli.destinations), Object.keys(cli).join(','));
+  });
+
+  it('the shipped linux-x64 trace addon attaches (as root), from the prebuild', { skip: rootSkipReason() ?? false }, () => {
+    const env = { ...process.env, PATH: bin, PREBUILDS_ONLY: '1' };
+    const out = JSON.parse(run(process.execPath, ['-e', `
+      require('tcpstate').traceConnects().then((t) => {
+        const addon = Object.keys(require.cache).find((f) => f.endsWith('tcpstate_trace.node'));
+        const attempts = t.read().attempts;
+        t.close();
+        process.stdout.write(JSON.stringify({ addon, attempts }));
+      }, (e) => { console.error(e); process.exit(1); });`], { cwd: project, env }));
+    assert.match(out.addon, /node_modules\/tcpstate\/prebuilds\/linux-x64\/trace\/tcpstate_trace\.node$/);
+    assert.ok(out.attempts >= 0);
   });
 
   it('type-checks a TypeScript consumer against the shipped types', () => {
