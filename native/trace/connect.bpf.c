@@ -204,9 +204,11 @@ int connect_enter(struct connect_enter_args *ctx) {
   f.phase = PHASE_IN_SYSCALL;
   bpf_get_current_comm(f.comm, sizeof(f.comm));
   __u64 key = (__u64)sk;
-  // An attempt already in flight on this socket keeps its record (a second connect() on it
-  // fails with EALREADY and is no attempt).
-  if (bpf_map_update_elem(&flights, &key, &f, BPF_NOEXIST)) return 0;
+  // The socket is in CLOSE (tcp_socket_of), so no attempt of it is in flight: a record under
+  // this address is stale (a thread that never returned from connect(), a freed socket whose
+  // memory was reused) and is replaced. A second connect() while one is in flight finds the
+  // socket in SYN_SENT and is no attempt (EALREADY).
+  if (bpf_map_update_elem(&flights, &key, &f, BPF_ANY)) return 0;
   bpf_map_update_elem(&entered, &id, &key, BPF_ANY);
   return 0;
 }
