@@ -239,6 +239,86 @@ describe('traceConnects()', { skip: linuxSkip ?? rootSkipReason() ?? toolSkipRea
     }
   });
 
+  it('counts exactly under concurrency: four processes, 200 connects each, in parallel', async () => {
+    const ns = namespace();
+    const tracer = await tcpstate.traceConnects({ netns: ns.path });
+    try {
+      const script = `
+        const net = require('net');
+        const server = net.createServer((s) => s.destroy()).listen(5008, '127.0.0.1', async () => {
+          const one = () => new Promise((resolve) => {
+            const s = net.connect(5008, '127.0.0.1', () => (s.destroy(), resolve(true)));
+            s.on('error', () => resolve(false));
+          });
+          const clients = [];
+          for (let c = 0; c < 4; c++) {
+            clients.push(new Promise((resolve, reject) => {
+              const child = require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(`
+                const net = require('net');
+                let ok = 0, started = 0, done = 0;
+                const go = () => {
+                  if (started === 200) return;
+                  started++;
+                  const s = net.connect(5008, '127.0.0.1', () => { ok++; s.destroy(); next(); });
+                  s.on('error', next);
+                };
+                const next = () => { if (++done === 200) process.stdout.write(String(ok)); else go(); };
+                for (let i = 0; i < 8; i++) go();`)}], { stdio: ['ignore', 'pipe', 'inherit'] });
+              let out = '';
+              child.stdout.on('data', (d) => (out += d));
+              child.on('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error('client ' + code))));
+            }));
+          }
+          const ok = await Promise.all(clients);
+          server.close();
+          process.stdout.write(JSON.stringify(ok));
+        });`;
+      const run = spawnSync('ip', ['netns', 'exec', ns.name, process.execPath, '-e', script], { encoding: 'utf8', timeout: 60000 });
+      assert.equal(run.status, 0, run.stderr);
+      const established = JSON.parse(run.stdout).reduce((a, b) => a + b, 0);
+      const stats = tracer.read();
+      checkInvariants(stats);
+      const d = destinationOf(stats, ns.inode, '127.0.0.1', 5008);
+      // Each client keeps 8 connects in flight until it has made 200.
+      assert.equal(d.attempts, 800);
+      assert.equal(d.established, established);
+      assert.equal(d.attempts, stats.attempts);
+      assert.equal(d.attempts, d.established + d.failures.EADDRNOTAVAIL + d.failures.ECONNREFUSED + d.failures.ETIMEDOUT + d.failures.other);
+      assert.equal(d.processes.length, 4);
+    } finally {
+      tracer.close();
+      ns.destroy();
+    }
+  });
+
+  it('bounds its maps: destinations beyond the capacity are counted as unattributed', async () => {
+    const ns = namespace();
+    const tracer = await tcpstate.traceConnects({ netns: ns.path, top: 1 }); // 1,024 destinations
+    try {
+      const script = `
+        const net = require('net');
+        (async () => {
+          let refused = 0;
+          for (let port = 6000; port < 7100; port++) {
+            await new Promise((resolve) => net.connect(port, '127.0.0.1').on('error', (e) => (refused += e.code === 'ECONNREFUSED', resolve())));
+          }
+          process.stdout.write(String(refused));
+        })();`;
+      const run = spawnSync('ip', ['netns', 'exec', ns.name, process.execPath, '-e', script], { encoding: 'utf8', timeout: 60000 });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(Number(run.stdout), 1100);
+      const stats = tracer.read();
+      assert.equal(stats.attempts, 1100);
+      assert.equal(stats.failures.ECONNREFUSED, 1100);
+      assert.equal(stats.destinationCount, 1024);
+      assert.equal(stats.destinations.length, 1);
+      assert.deepEqual(stats.unattributed, { attempts: 76, failures: 76 });
+    } finally {
+      tracer.close();
+      ns.destroy();
+    }
+  });
+
   it('closes and re-attaches 100 times without leaving programs, maps or links', async () => {
     const before = bpfFds();
     const names = () => (execFileSync('bpftool', ['prog', 'show'], { encoding: 'utf8' }).match(/name connect_(enter|exit|state)/g) ?? []).length;
@@ -317,6 +397,18 @@ describe('traceConnects() arguments', { skip: linuxSkip ?? false }, () => {
   it('rejects a missing namespace with TCPSTATE_NETNS_NOT_FOUND and a file that is none with TCPSTATE_NETNS_INVALID', { skip: rootSkipReason() ?? false }, async () => {
     await assert.rejects(tcpstate.traceConnects({ netns: '/var/run/netns/does-not-exist-tcpstate' }), { code: 'TCPSTATE_NETNS_NOT_FOUND' });
     await assert.rejects(tcpstate.traceConnects({ netns: '/etc/hostname' }), { code: 'TCPSTATE_NETNS_INVALID' });
+  });
+
+  it('rejects with TCPSTATE_TRACING_UNAVAILABLE on another platform', () => {
+    const script = `
+      const tcpstate = require('.');
+      Object.defineProperty(process, 'platform', { value: 'darwin' });
+      tcpstate.traceConnects().then(() => process.stdout.write('attached'), (e) => process.stdout.write(JSON.stringify({ code: e.code, message: e.message })));`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', timeout: 30000 });
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.code, 'TCPSTATE_TRACING_UNAVAILABLE');
+    assert.match(out.message, /needs Linux/);
   });
 
   it('pressure() takes only a tracer from traceConnects() as `tracer`', () => {
