@@ -133,9 +133,17 @@ describe('the npm tarball', () => {
       const e: boolean = new TcpStateError('x', { code: 'TCPSTATE_TIMEOUT', errno: 0, syscall: null }) instanceof Error;
       // @ts-expect-error: not a state name
       snapshot({ states: ['OPEN'] });
-      void [n, port, p, e];`;
-    fs.writeFileSync(path.join(project, 'consumer.mts'), `import { snapshot, sockets, pressureAsync, TcpStateError, type Snapshot, type Socket, type Pressure } from 'tcpstate';\n${body}\n`);
-    fs.writeFileSync(path.join(project, 'consumer.cts'), `import { snapshot, sockets, pressureAsync, TcpStateError, type Snapshot, type Socket, type Pressure } from 'tcpstate';\n${body}\n`);
+      const traced = async (): Promise<number> => {
+        const tracer: ConnectTracer = await traceConnects({ netns: '/var/run/netns/a', top: 5 });
+        const stats: ConnectStats = tracer.read();
+        const demand: number | undefined = pressure({ tracer }).destinations[0]?.demand;
+        tracer.close();
+        return stats.failures.EADDRNOTAVAIL + (stats.destinations[0]?.processes[0]?.failures ?? 0) + (demand ?? 0);
+      };
+      void [n, port, p, e, traced];`;
+    const names = 'snapshot, sockets, pressure, pressureAsync, traceConnects, TcpStateError, type Snapshot, type Socket, type Pressure, type ConnectTracer, type ConnectStats';
+    fs.writeFileSync(path.join(project, 'consumer.mts'), `import { ${names} } from 'tcpstate';\n${body}\n`);
+    fs.writeFileSync(path.join(project, 'consumer.cts'), `import { ${names} } from 'tcpstate';\n${body}\n`);
     run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project]);
   });
 

@@ -74,17 +74,39 @@ function checkInvariants(stats) {
   }
 }
 
-/** bpf objects (programs, maps, links) this process holds open. */
+/** bpf objects (programs, maps, links) and perf events this process holds open. */
 function bpfFds() {
   let n = 0;
   for (const fd of fs.readdirSync('/proc/self/fd')) {
     try {
-      if (/^anon_inode:bpf[-_]/.test(fs.readlinkSync(`/proc/self/fd/${fd}`))) n++;
+      // Programs, maps, links, and the perf events the tracepoint links sit on.
+      if (/^anon_inode:(bpf[-_]|\[perf_event\])/.test(fs.readlinkSync(`/proc/self/fd/${fd}`))) n++;
     } catch {
       // closed meanwhile
     }
   }
   return n;
+}
+
+/** The ids of the bpf programs, maps and links this process holds, from /proc/self/fdinfo. */
+function bpfIds() {
+  const ids = { prog: [], map: [], link: [] };
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    let info;
+    try {
+      if (!/^anon_inode:bpf/.test(fs.readlinkSync(`/proc/self/fd/${fd}`))) continue;
+      info = fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+    } catch {
+      continue;
+    }
+    const link = /^link_id:\s*(\d+)/m.exec(info);
+    const prog = /^prog_id:\s*(\d+)/m.exec(info);
+    const map = /^map_id:\s*(\d+)/m.exec(info);
+    if (link) ids.link.push(Number(link[1]));
+    else if (prog) ids.prog.push(Number(prog[1]));
+    else if (map) ids.map.push(Number(map[1]));
+  }
+  return ids;
 }
 
 describe('traceConnects()', { skip: linuxSkip ?? rootSkipReason() ?? toolSkipReason('ip:iproute2') ?? false }, () => {
@@ -321,18 +343,29 @@ describe('traceConnects()', { skip: linuxSkip ?? rootSkipReason() ?? toolSkipRea
 
   it('closes and re-attaches 100 times without leaving programs, maps or links', async () => {
     const before = bpfFds();
-    const names = () => (execFileSync('bpftool', ['prog', 'show'], { encoding: 'utf8' }).match(/name connect_(enter|exit|state)/g) ?? []).length;
-    const programsBefore = toolSkipReason('bpftool') ? null : names();
+    const seen = { prog: new Set(), map: new Set(), link: new Set() };
     for (let i = 0; i < 100; i++) {
       const tracer = await tcpstate.traceConnects({ top: 1 });
-      if (i === 0) assert.ok(bpfFds() > before, 'an open tracer holds bpf fds');
+      if (i === 0 || i === 99) {
+        const ids = bpfIds();
+        assert.equal(ids.prog.length, 3, 'three programs');
+        assert.equal(ids.link.length, 3, 'three links');
+        assert.ok(ids.map.length >= 6, 'its maps');
+        for (const kind of Object.keys(seen)) for (const id of ids[kind]) seen[kind].add(id);
+      }
       tracer.read();
       tracer.close();
       tracer.close(); // twice is fine
       assert.equal(tracer.closed, true);
     }
     assert.equal(bpfFds(), before);
-    if (programsBefore !== null) assert.equal(names(), programsBefore);
+    // Nothing of theirs is left in the kernel either (other tracers on the host may exist).
+    if (!toolSkipReason('bpftool')) {
+      for (const kind of ['prog', 'map', 'link']) {
+        const loaded = new Set(JSON.parse(execFileSync('bpftool', ['-j', kind, 'show'], { encoding: 'utf8' })).map((o) => o.id));
+        for (const id of seen[kind]) assert.ok(!loaded.has(id), `${kind} ${id} is still loaded`);
+      }
+    }
   });
 
   it('releases everything when a worker ends without close(), and when the process exits', async () => {

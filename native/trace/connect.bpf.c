@@ -5,6 +5,7 @@
 //   inet_sock_set_state          SYN_SENT -> ESTABLISHED / CLOSE: the outcome, also of a
 //                                non-blocking connect that returned EINPROGRESS
 //   syscalls/sys_exit_connect    the return value: established (0), failed (-errno), or in flight
+// Needs Linux 5.8+ with BTF (tp_btf, bpf_probe_read_user, map batch reads with a fallback).
 // Build: scripts/gen-skeleton.js (clang -target bpf, then bpftool gen skeleton).
 #include "vmlinux_min.h"
 
@@ -34,15 +35,15 @@ const volatile __u32 filter_netns = 0;
 struct flight {
   struct trace_dest dest;
   __u32 pid;
-  // PHASE_*: who counts the outcome is settled with one compare-and-swap.
-  __u32 phase;
-  __u32 outcome;
   char comm[16];
 };
 
-#define PHASE_IN_SYSCALL 0  // connect() has not returned, no outcome yet
-#define PHASE_WAITING 1     // connect() returned EINPROGRESS, no outcome yet
-#define PHASE_DECIDED 2     // the outcome came while connect() had not returned
+// Who counts the outcome of a connect that returned EINPROGRESS: sys_exit_connect and the state
+// change each insert the socket's `handoff` element with BPF_NOEXIST. Inserts of one key are
+// serialized by the map's bucket lock, so exactly one of them finds the element there, and that
+// second one counts (reading the outcome the state change stored, when it came first). No BPF
+// atomics beyond add are needed, so this loads on 5.8 kernels too.
+#define HANDOFF_EXITED 0xff  // `outcome` of the element sys_exit_connect inserts
 
 struct {
   __uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -57,6 +58,13 @@ struct {
   __type(key, __u64);  // the socket
   __type(value, struct flight);
 } flights SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 65536);
+  __type(key, __u64);    // the socket
+  __type(value, __u32);  // an outcome slot, or HANDOFF_EXITED
+} handoff SEC(".maps");
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
@@ -82,7 +90,9 @@ struct {
 static __always_inline void total_add(int slot) {
   __u32 zero = 0;
   __u64 *t = bpf_map_lookup_elem(&totals, &zero);
-  if (t && slot >= 0 && slot < TOTAL_SLOTS) t[slot] += 1;
+  // Atomic even on a per-CPU slot: the state change runs in softirq and can interrupt a
+  // syscall's program on the same CPU.
+  if (t && slot >= 0 && slot < TOTAL_SLOTS) __sync_fetch_and_add(&t[slot], 1);
 }
 
 static __always_inline int outcome_of_errno(long err) {
@@ -201,7 +211,6 @@ int connect_enter(struct connect_enter_args *ctx) {
 
   __u64 id = bpf_get_current_pid_tgid();
   f.pid = id >> 32;
-  f.phase = PHASE_IN_SYSCALL;
   bpf_get_current_comm(f.comm, sizeof(f.comm));
   __u64 key = (__u64)sk;
   // The socket is in CLOSE (tcp_socket_of), so no attempt of it is in flight: a record under
@@ -209,6 +218,7 @@ int connect_enter(struct connect_enter_args *ctx) {
   // memory was reused) and is replaced. A second connect() while one is in flight finds the
   // socket in SYN_SENT and is no attempt (EALREADY).
   if (bpf_map_update_elem(&flights, &key, &f, BPF_ANY)) return 0;
+  bpf_map_delete_elem(&handoff, &key);
   bpf_map_update_elem(&entered, &id, &key, BPF_ANY);
   return 0;
 }
@@ -226,13 +236,17 @@ int connect_exit(struct connect_exit_args *ctx) {
   long ret = ctx->ret;
   count(f, -1);
   if (ret == -EINPROGRESS || ret == -EINTR) {
-    // In flight: inet_sock_set_state counts the outcome, unless it already came.
-    __u32 was = __sync_val_compare_and_swap(&f->phase, PHASE_IN_SYSCALL, PHASE_WAITING);
-    if (was != PHASE_DECIDED) return 0;
-    count(f, f->outcome);
+    // In flight: the state change counts the outcome, unless it came first.
+    __u32 exited = HANDOFF_EXITED;
+    if (bpf_map_update_elem(&handoff, &key, &exited, BPF_NOEXIST) == 0) return 0;
+    __u32 *outcome = bpf_map_lookup_elem(&handoff, &key);
+    if (!outcome) return 0;
+    count(f, *outcome < TRACE_OUTCOMES ? (int)*outcome : TRACE_OTHER);
   } else {
+    // Done within the call (blocking, or failed at once): the return value is the outcome.
     count(f, outcome_of_errno(ret < 0 ? -ret : 0));
   }
+  bpf_map_delete_elem(&handoff, &key);
   bpf_map_delete_elem(&flights, &key);
   return 0;
 }
@@ -254,10 +268,11 @@ int BPF_PROG(connect_state, struct sock *sk, int oldstate, int newstate) {
   } else {
     return 0;
   }
-  f->outcome = outcome;
-  __u32 was = __sync_val_compare_and_swap(&f->phase, PHASE_IN_SYSCALL, PHASE_DECIDED);
-  if (was != PHASE_WAITING) return 0;  // connect() has not returned: sys_exit_connect counts it
-  count(f, outcome);
+  __u32 slot = outcome;
+  // First: connect() has not returned; it counts this outcome (or its own return value).
+  if (bpf_map_update_elem(&handoff, &key, &slot, BPF_NOEXIST) == 0) return 0;
+  count(f, outcome);  // second: connect() returned EINPROGRESS before
+  bpf_map_delete_elem(&handoff, &key);
   bpf_map_delete_elem(&flights, &key);
   return 0;
 }
