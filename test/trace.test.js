@@ -392,6 +392,25 @@ describe('traceConnects()', { skip: linuxSkip ?? rootSkipReason() ?? toolSkipRea
     assert.equal(out.after, out.before);
   });
 
+  it('attaches without root with CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH (for tracefs), and says which is missing', { skip: toolSkipReason('setpriv:util-linux') ?? false }, () => {
+    const script = `require('.').traceConnects({ top: 1 }).then(
+      (t) => { process.stdout.write(JSON.stringify({ attached: true, uid: process.getuid() })); t.close(); },
+      (e) => process.stdout.write(JSON.stringify({ code: e.code, syscall: e.syscall, message: e.message })));`;
+    const as = (caps) => {
+      const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', `--inh-caps=${caps}`, `--ambient-caps=${caps}`,
+        process.execPath, '-e', script], { cwd: root, encoding: 'utf8', timeout: 30000 });
+      assert.equal(run.status, 0, run.stderr);
+      return JSON.parse(run.stdout);
+    };
+    assert.deepEqual(as('+bpf,+perfmon,+dac_read_search'), { attached: true, uid: 65534 });
+    const noTracefs = as('+bpf,+perfmon');
+    assert.equal(noTracefs.code, 'TCPSTATE_PERMISSION_DENIED');
+    assert.match(noTracefs.message, /CAP_DAC_READ_SEARCH/);
+    const noBpf = as('+perfmon,+dac_read_search');
+    assert.equal(noBpf.code, 'TCPSTATE_PERMISSION_DENIED');
+    assert.equal(noBpf.syscall, 'bpf');
+  });
+
   it('rejects with TCPSTATE_PERMISSION_DENIED for an unprivileged user', () => {
     const script = `require('.').traceConnects().then(
       () => process.stdout.write('attached'),

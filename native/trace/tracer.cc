@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -80,26 +81,47 @@ SysError NamespaceInode(const std::string& path, uint32_t* inode) {
 
 bool Exists(const char* path) { return access(path, F_OK) == 0; }
 
+constexpr long kTracefsMagic = 0x74726163;  // TRACEFS_MAGIC
+
+bool IsTracefs(const char* path) {
+  struct statfs fs;
+  return statfs(path, &fs) == 0 && fs.f_type == kTracefsMagic;
+}
+
+// The tracepoint's id file in a mounted tracefs: readable (ok), missing (no such tracepoint),
+// or not readable by this process (tracefs is root's, mode 0700, unless CAP_DAC_READ_SEARCH).
+SysError CheckTracepoint(const std::string& tracefs) {
+  std::string id = tracefs + "/events/syscalls/sys_enter_connect/id";
+  // open(), not access(): access() checks with the real uid and without capabilities.
+  int fd = open(id.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    close(fd);
+    return SysError();
+  }
+  int err = errno;
+  if (err == EACCES || err == EPERM) {
+    return MakeError(kPermissionDenied, err, "open",
+                     "cannot read the tracepoints in " + tracefs + ": " + strerror(err) +
+                         " (needs root, or CAP_DAC_READ_SEARCH besides CAP_BPF and CAP_PERFMON)");
+  }
+  return Unavailable(err, nullptr, "the kernel has no syscalls/sys_enter_connect tracepoint (CONFIG_FTRACE_SYSCALLS)");
+}
+
 // libbpf finds tracepoints in tracefs (/sys/kernel/tracing, then /sys/kernel/debug/tracing).
 // When neither is mounted, tracefs is mounted at /sys/kernel/tracing, its usual place.
 SysError EnsureTracefs() {
-  const char* event = "events/syscalls/sys_enter_connect";
-  if (Exists("/sys/kernel/tracing/events") || Exists("/sys/kernel/debug/tracing/events")) {
-    if (Exists((std::string("/sys/kernel/tracing/") + event).c_str()) ||
-        Exists((std::string("/sys/kernel/debug/tracing/") + event).c_str())) {
-      return SysError();
-    }
-    return Unavailable(ENOENT, nullptr, "the kernel has no syscalls/sys_enter_connect tracepoint (CONFIG_FTRACE_SYSCALLS)");
-  }
+  if (IsTracefs("/sys/kernel/tracing")) return CheckTracepoint("/sys/kernel/tracing");
+  if (Exists("/sys/kernel/debug/tracing/events")) return CheckTracepoint("/sys/kernel/debug/tracing");
   if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0) {
     int err = errno;
-    if (err == EPERM || err == EACCES) return Denied(err, "mount", "cannot mount tracefs at /sys/kernel/tracing");
+    if (err == EPERM || err == EACCES) {
+      return MakeError(kPermissionDenied, err, "mount",
+                       std::string("tracefs is not mounted and mounting it at /sys/kernel/tracing failed: ") + strerror(err) +
+                           " (needs root, or mount -t tracefs nodev /sys/kernel/tracing beforehand)");
+    }
     return Unavailable(err, "mount", std::string("tracefs is not mounted and mounting it at /sys/kernel/tracing failed: ") + strerror(err));
   }
-  if (!Exists((std::string("/sys/kernel/tracing/") + event).c_str())) {
-    return Unavailable(ENOENT, nullptr, "the kernel has no syscalls/sys_enter_connect tracepoint (CONFIG_FTRACE_SYSCALLS)");
-  }
-  return SysError();
+  return CheckTracepoint("/sys/kernel/tracing");
 }
 
 SysError LoadError(int err, const char* step) {
