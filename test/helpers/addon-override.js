@@ -10,10 +10,17 @@ function override(file) {
   require.cache[gypBuild] = { id: gypBuild, filename: gypBuild, loaded: true, exports: () => require(file) };
 }
 
-/** Makes traceConnects() load `file` as its addon (lib/trace.ts requires the built one by path). */
+/**
+ * Makes traceConnects() load `file` as its addon: lib/trace.ts requires the built one by its
+ * path, and that request (only that one, and only when made) is answered with `file`.
+ */
 function overrideTrace(file) {
+  const Module = require('node:module');
   const built = path.join(__dirname, '..', '..', 'build', 'Release', 'trace', 'tcpstate_trace.node');
-  require.cache[built] = { id: built, filename: built, loaded: true, exports: require(file) };
+  const load = Module._load;
+  Module._load = function loadOverridden(request, ...rest) {
+    return load.call(this, request === built ? file : request, ...rest);
+  };
 }
 
 if (process.env.TCPSTATE_TEST_ADDON) override(process.env.TCPSTATE_TEST_ADDON);
