@@ -359,15 +359,17 @@ function describeConnect(d: ConnectDestination): string {
 }
 
 /**
- * Adds `demand` and `failureRate` to the destinations of a pressure() result, and a
- * CONNECTS_FAILING warning for each traced destination of its namespace whose connects failed
- * in the window. Destinations are matched by remote address and port (a failed connect has
- * no local address).
+ * Adds `demand` and `failureRate` to the destinations of a pressure() result (from the traced
+ * destinations of the namespace it read, matched by remote address and port: a failed connect
+ * has no local address), and a CONNECTS_FAILING warning for each traced destination, in any
+ * namespace the tracer sees, whose connects failed in the window.
  */
 export function withConnectRates(pressure: Pressure, tracer: ConnectTracer): Pressure {
-  const rates = sampleRates(tracer).filter((r) => r.destination.netnsInode === pressure.netnsInode);
+  const rates = sampleRates(tracer);
   const byRemote = new Map<string, ConnectRates>();
-  for (const r of rates) byRemote.set(`${r.destination.remoteAddress} ${r.destination.remotePort}`, r);
+  for (const r of rates) {
+    if (r.destination.netnsInode === pressure.netnsInode) byRemote.set(`${r.destination.remoteAddress} ${r.destination.remotePort}`, r);
+  }
   const destinations: Destination[] = pressure.destinations.map((d) => {
     const r = byRemote.get(`${d.remoteAddress} ${d.remotePort}`);
     return { ...d, demand: r ? r.demand : 0, failureRate: r ? r.failureRate : 0 };
@@ -385,7 +387,9 @@ export function withConnectRates(pressure: Pressure, tracer: ConnectTracer): Pre
       : errno === 'ECONNREFUSED' ? 'nothing listens there: check the service and the address'
       : errno === 'ETIMEDOUT' ? 'SYNs go unanswered: check routes, firewalls and the server\'s backlog'
       : 'see the errno';
-    const match = destinations.find((x) => x.remoteAddress === d.remoteAddress && x.remotePort === d.remotePort);
+    const match = d.netnsInode === pressure.netnsInode
+      ? destinations.find((x) => x.remoteAddress === d.remoteAddress && x.remotePort === d.remotePort)
+      : undefined;
     const warning: Warning = {
       code: 'CONNECTS_FAILING',
       message:
