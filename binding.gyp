@@ -64,6 +64,22 @@
           }
         }]
       ]
+    },
+    {
+      "target_name": "tcpstate_trace",
+      "product_dir": "<(PRODUCT_DIR)/trace",
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "variables": { "trace_libbpf%": "<!(node native/trace/probe.js <(target_arch))" },
+      "conditions": [
+        ["OS=='linux' and trace_libbpf==1", {
+          "sources": ["native/trace/addon.cc", "native/trace/tracer.cc"],
+          "libraries": [
+            "-lbpf"
+          ]
+        }, {
+          "sources": ["native/trace/unavailable.cc"]
+        }]
+      ]
     }
   ]
 }

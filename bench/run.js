@@ -10,6 +10,7 @@ const { SIZES } = require('./table');
 const { METHODS, Session, measureSize, measureLag, soak, soakTable, curve } = require('./measure');
 const { textReport } = require('./report');
 const { allNetnsBench, allNetnsReport } = require('./all-netns');
+const { traceBench, traceReport } = require('./trace');
 
 const ROOT = path.join(__dirname, '..');
 const BUILD = path.join(__dirname, '.build');
@@ -18,7 +19,7 @@ const USAGE = `usage: npm run bench -- [options]   (as root)
 
 Builds TCP socket tables in a private network namespace (loopback only) and times
 tcpstate against a C netlink floor, ss -tan, a JavaScript /proc/net/tcp reader,
-systeminformation and node-netstat.
+systeminformation and node-netstat; then the connect tracer's overhead (bench/trace.js).
 
 options:
   --size LIST   table sizes, comma-separated, from ${Object.keys(SIZES).join(', ')} (default 1k,10k,100k;
@@ -184,9 +185,10 @@ async function main() {
   }
 
   result.curve = curve(result.sizes);
+  result.trace = await traceBench(log);
   result.durationMs = performance.now() - clock;
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else process.stdout.write(textReport(result, METHODS));
+  else process.stdout.write(textReport(result, METHODS) + traceReport(result.trace));
 }
 
 main().catch((error) => {

@@ -119,10 +119,11 @@ Examples:
     .description('a live view, redrawn in place: states with rates per second, TIME_WAIT and the busiest destination as trends')
     .option('--interval <duration>', 'time between reads: 500ms, 1s, 2m', parseDuration, 1000)
     .option('--count <n>', 'stop after n frames (default: until Ctrl-C)', integer(1, 2 ** 31 - 1))
+    .option('--trace', 'also count connect() attempts and failures with eBPF (Linux; root, or CAP_BPF and CAP_PERFMON)')
     .allowExcessArguments(false)
     .addHelpText('after', '\nEnds cleanly (exit code 0) on Ctrl-C or SIGTERM.')
-    .action(async (opts: { interval: number; count?: number }) => {
-      await runWatch({ intervalMs: opts.interval, frames: opts.count ?? 0, stdout: process.stdout, style: style(), where: where() });
+    .action(async (opts: { interval: number; count?: number; trace?: boolean }) => {
+      await runWatch({ intervalMs: opts.interval, frames: opts.count ?? 0, stdout: process.stdout, style: style(), where: where(), trace: Boolean(opts.trace) });
     });
 
   withDebug(program.command('sockets'))
@@ -147,12 +148,13 @@ Examples:
     .option('--top <n>', 'destinations with their own series', integer(0, MAX_TOP), DEFAULT_TOP)
     .option('--min-interval <duration>', 'scrapes closer together than this reuse the last read', parseDuration, 1000)
     .option('--max-netns <n>', 'with --all-netns: namespaces with series of their own (alerting ones first, then the busiest)', integer(1, 100000), 50)
+    .option('--trace', 'also export connect() attempts and failures counted with eBPF (Linux; root, or CAP_BPF and CAP_PERFMON)')
     .allowExcessArguments(false)
     .addHelpText('after', '\nStops cleanly (exit code 0) on SIGINT or SIGTERM. A failed read answers 200 with\n' +
       'tcpstate_read_errors_total and tcpstate_read_duration_seconds only, and is logged on stderr.')
-    .action(async (opts: { port: number; host: string; top: number; minInterval: number; maxNetns: number }) => {
+    .action(async (opts: { port: number; host: string; top: number; minInterval: number; maxNetns: number; trace?: boolean }) => {
       await runServe({
-        host: opts.host, port: opts.port, top: opts.top, minIntervalMs: opts.minInterval, ...where(),
+        host: opts.host, port: opts.port, top: opts.top, minIntervalMs: opts.minInterval, ...where(), trace: Boolean(opts.trace),
         ...(allNetns() ? { allNetns: true, maxNetns: opts.maxNetns } : {}),
         stdout: process.stdout, stderr: process.stderr,
       }, packageVersion());

@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'TCPSTATE_NETNS_NOT_FOUND',
   /** The `netns` path is not a network namespace file. */
   'TCPSTATE_NETNS_INVALID',
+  /** Connect tracing cannot run here (no Linux, no BTF or tracepoints, no trace addon); `message` says why. */
+  'TCPSTATE_TRACING_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

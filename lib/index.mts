@@ -16,6 +16,7 @@ export {
   snapshotAsync,
   sockets,
   socketsAsync,
+  traceConnects,
   watch,
 } from './index.js';
 export type * from './index.js';

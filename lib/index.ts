@@ -29,6 +29,7 @@ import type {
   WatchOptions,
   WatchTick,
 } from './types';
+import { checkTracer, withConnectRates, type ConnectTracer } from './trace';
 import { ticks } from './watch';
 import { pressureAllWith, snapshotAllWith, unsupported } from './all';
 import { listNamespaces } from './namespaces';
@@ -70,6 +71,8 @@ export type {
   PressureAllEntry, PressureAllOptions, SnapshotAllEntry, SnapshotAllOptions, WalkMode,
 } from './netns-types';
 export { ERROR_CODES, TcpStateError } from './errors';
+export { traceConnects } from './trace';
+export type { ConnectDestination, ConnectFailures, ConnectProcess, ConnectStats, ConnectTracer, TraceOptions } from './trace';
 export type { ErrorCode, TcpStateErrorDetails } from './errors';
 
 const platform = platformFor(native.backend);
@@ -141,10 +144,11 @@ export function ephemeralRange(options?: { netns?: string }): EphemeralRange {
 interface PressureCall {
   request: NativePressureRequest;
   sinceMs: number | null;
+  tracer: ConnectTracer | undefined;
 }
 
 function pressureRequest(options: unknown): PressureCall {
-  const { filter, top, sinceMs } = parsePressureOptions(options);
+  const { filter, top, sinceMs, tracer } = parsePressureOptions(options);
   const thresholds = timerThresholds(platform, sinceMs);
   const request: NativePressureRequest = {
     query: toQuery(filter),
@@ -156,14 +160,16 @@ function pressureRequest(options: unknown): PressureCall {
   };
   // The exact count since the previous read applies when that read lies inside one TIME_WAIT period.
   const counted = thresholds.sinceTimerMs <= thresholds.timeWaitMs;
-  return { request, sinceMs: counted ? sinceMs : null };
+  return { request, sinceMs: counted ? sinceMs : null, tracer: tracer === undefined ? undefined : checkTracer(tracer) };
 }
 
 function readPressure(result: NativePressure | NativeFailure, call: PressureCall): Pressure {
   const read = unwrap(result);
   const source = sourceOf(read, call.request.query);
   const counts = toSnapshot(read.snapshot, names, source);
-  return toPressure(read, platform, source, counts, call.sinceMs === null ? null : call.sinceMs / 1000);
+  const pressure = toPressure(read, platform, source, counts, call.sinceMs === null ? null : call.sinceMs / 1000);
+  // With a tracer: the destinations' connect rates and CONNECTS_FAILING (lib/trace.ts).
+  return call.tracer ? withConnectRates(pressure, call.tracer) : pressure;
 }
 
 /** Ephemeral port use per destination, close rates and warnings, from one read of the table. */

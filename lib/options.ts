@@ -205,12 +205,18 @@ function integerOption(options: unknown, key: string, fallback: number, min: num
   return value;
 }
 
-/** pressure() options: the filters, `top` and `since` (the ms since that previous read, or null). */
-export function parsePressureOptions(options: unknown): { filter: Filter; top: number; sinceMs: number | null } {
-  const filter = parseOptions(options, ['top', 'since']);
+/**
+ * pressure() options: the filters, `top`, `since` (the ms since that previous read, or null)
+ * and `tracer` (checked by the caller).
+ */
+export function parsePressureOptions(options: unknown): { filter: Filter; top: number; sinceMs: number | null; tracer?: unknown } {
+  const filter = parseOptions(options, ['top', 'since', 'tracer']);
   const top = integerOption(options, 'top', DEFAULT_TOP, 0, MAX_TOP);
+  const tracer = options === undefined ? undefined : own(options as object, 'tracer');
+  const parsed: { filter: Filter; top: number; sinceMs: number | null; tracer?: unknown } = { filter, top, sinceMs: null };
+  if (tracer !== undefined) parsed.tracer = tracer;
   const since = options === undefined ? undefined : own(options as object, 'since');
-  if (since === undefined) return { filter, top, sinceMs: null };
+  if (since === undefined) return parsed;
   if (since === null || typeof since !== 'object') {
     throw invalidArgType('options.since', 'an object with a timestamp (a previous result)', since);
   }
@@ -219,7 +225,8 @@ export function parsePressureOptions(options: unknown): { filter: Filter; top: n
   if (!Number.isFinite(timestamp) || timestamp < 0) {
     throw outOfRange('options.since.timestamp', 'a time in ms since the epoch', timestamp);
   }
-  return { filter, top, sinceMs: Date.now() - timestamp };
+  parsed.sinceMs = Date.now() - timestamp;
+  return parsed;
 }
 
 /** watch() options: the filters, `intervalMs` and `signal`. */
@@ -238,14 +245,16 @@ export function parseWatchOptions(options: unknown): {
 }
 
 /** The exporters' options (createMetricsReader, the prom-client and OpenTelemetry integrations). */
-export function parseMetricsOptions(options: unknown): { top: number; minIntervalMs: number; netns?: string } {
-  if (options !== undefined) checkKeys(options, ['top', 'minIntervalMs', 'netns']);
-  const parsed: { top: number; minIntervalMs: number; netns?: string } = {
+export function parseMetricsOptions(options: unknown): { top: number; minIntervalMs: number; netns?: string; tracer?: unknown } {
+  if (options !== undefined) checkKeys(options, ['top', 'minIntervalMs', 'netns', 'tracer']);
+  const parsed: { top: number; minIntervalMs: number; netns?: string; tracer?: unknown } = {
     top: integerOption(options, 'top', DEFAULT_TOP, 0, MAX_TOP),
     minIntervalMs: integerOption(options, 'minIntervalMs', 0, 0, MAX_INTERVAL_MS),
   };
   const netns = options === undefined ? undefined : own(options as object, 'netns');
   if (netns !== undefined) parsed.netns = parseNetns(netns);
+  const tracer = options === undefined ? undefined : own(options as object, 'tracer');
+  if (tracer !== undefined) parsed.tracer = tracer;
   return parsed;
 }
 

@@ -1,3 +1,3 @@
 // The ES module entry of tcpstate/otel.
-export { METRICS, registerTcpstateMetrics } from './otel.js';
+export { METRICS, TRACE_METRICS, registerTcpstateMetrics } from './otel.js';
 export type * from './otel.js';

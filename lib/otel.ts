@@ -3,9 +3,10 @@
 import type { BatchObservableResult, Meter, Observable } from '@opentelemetry/api';
 
 import { invalidArgType } from './errors';
-import { METRICS, createMetricsReader, type MetricsOptions, type MetricsRegistration } from './metrics';
+import { createMetricsReader, type MetricsOptions, type MetricsRegistration } from './metrics';
 
 export { METRICS } from './metrics';
+export { TRACE_METRICS } from './trace-metrics';
 export type { MetricDefinition, MetricsOptions, MetricsRegistration, MetricType } from './metrics';
 
 /**
@@ -21,7 +22,7 @@ export function registerTcpstateMetrics(meter: Meter, options?: MetricsOptions):
   }
   const reader = createMetricsReader(options);
   const instruments = new Map<string, Observable>();
-  for (const definition of METRICS) {
+  for (const definition of reader.definitions) {
     const descriptor = definition.unit ? { description: definition.help, unit: definition.unit } : { description: definition.help };
     instruments.set(definition.name, definition.type === 'counter'
       ? meter.createObservableCounter(definition.name, descriptor)
@@ -39,7 +40,7 @@ export function registerTcpstateMetrics(meter: Meter, options?: MetricsOptions):
   meter.addBatchObservableCallback(callback, observables);
 
   return {
-    names: METRICS.map((m) => m.name),
+    names: reader.definitions.map((m) => m.name),
     unregister() {
       meter.removeBatchObservableCallback(callback, observables);
     },

@@ -1,3 +1,3 @@
 // The ES module entry of tcpstate/prometheus.
-export { METRICS, registerTcpstateMetrics } from './prometheus.js';
+export { METRICS, TRACE_METRICS, registerTcpstateMetrics } from './prometheus.js';
 export type * from './prometheus.js';

@@ -2,9 +2,10 @@
 import { Counter, Gauge, register as defaultRegistry, type Registry } from 'prom-client';
 
 import { invalidArgType } from './errors';
-import { METRICS, createMetricsReader, type MetricFamily, type MetricsOptions, type MetricsRegistration } from './metrics';
+import { createMetricsReader, type MetricFamily, type MetricsOptions, type MetricsRegistration } from './metrics';
 
 export { METRICS } from './metrics';
+export { TRACE_METRICS } from './trace-metrics';
 export type { MetricDefinition, MetricsOptions, MetricsRegistration, MetricType } from './metrics';
 
 /**
@@ -19,14 +20,15 @@ export function registerTcpstateMetrics(registry?: Registry, options?: MetricsOp
     throw invalidArgType('registry', 'a prom-client Registry', registry);
   }
   const reader = createMetricsReader(options);
-  for (const { name } of METRICS) {
+  const definitions = reader.definitions;
+  for (const { name } of definitions) {
     if (target.getSingleMetric(name)) throw new Error(`A metric named ${name} is already registered on this registry`);
   }
 
   const familyOf = async (name: string): Promise<MetricFamily | undefined> =>
     (await reader.read()).find((family) => family.name === name);
 
-  for (const definition of METRICS) {
+  for (const definition of definitions) {
     const { name, help } = definition;
     const labelNames = [...definition.labels];
     if (definition.type === 'counter') {
@@ -35,6 +37,10 @@ export function registerTcpstateMetrics(registry?: Registry, options?: MetricsOp
         async collect() {
           const family = await familyOf(name);
           this.reset();
+          if (labelNames.length > 0) {
+            for (const sample of family?.samples ?? []) if (sample.value > 0) this.inc(sample.labels, sample.value);
+            return;
+          }
           const value = family?.samples[0]?.value ?? 0;
           if (value > 0) this.inc(value);
         },
@@ -53,7 +59,7 @@ export function registerTcpstateMetrics(registry?: Registry, options?: MetricsOp
     });
   }
 
-  const names = METRICS.map((m) => m.name);
+  const names = definitions.map((m) => m.name);
   return {
     names,
     unregister() {

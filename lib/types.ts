@@ -1,3 +1,5 @@
+import type { ConnectDestination, ConnectFailures, ConnectTracer } from './trace';
+
 /** The normalized TCP state names, in their fixed order. */
 export const STATES = [
   'ESTABLISHED',
@@ -239,6 +241,10 @@ export interface Destination {
    * or at 90 % of it or more with above 80 % utilization (saturated), or running out at the current rates; `'high'`: above 80 % utilization; else `'fine'`.
    */
   status: DestinationStatus;
+  /** With `pressure({ tracer })`: connect() attempts to this remote address and port per second (see traceConnects). */
+  demand?: number;
+  /** With `pressure({ tracer })`: failed connect() attempts to it per second. */
+  failureRate?: number;
 }
 
 export type DestinationStatus = 'fine' | 'high' | 'at-limit' | 'exhausted';
@@ -290,13 +296,16 @@ export type WarningCode =
   | 'TIME_WAIT_BUCKETS_FULL'
   | 'RANGE_NARROWER_THAN_DEFAULT'
   | 'RESERVED_PORTS_IN_RANGE'
-  | 'MAX_USER_PORT_LIMITS_RANGE';
+  | 'MAX_USER_PORT_LIMITS_RANGE'
+  | 'CONNECTS_FAILING';
 
 export interface Warning {
   code: WarningCode;
   /** What is wrong and one line of advice. */
   message: string;
   destination?: Destination;
+  /** CONNECTS_FAILING: the traced destination, its rates over the window and its most frequent errno. */
+  connects?: ConnectDestination & { demand: number; failureRate: number; errno: keyof ConnectFailures };
 }
 
 export interface Pressure extends ReadInfo {
@@ -332,6 +341,8 @@ export interface PressureOptions extends Options {
    * TIME_WAIT timers, divided by the time between the two reads.
    */
   since?: { timestamp: number };
+  /** A tracer from traceConnects(): destinations get `demand` and `failureRate`, and CONNECTS_FAILING warnings. */
+  tracer?: ConnectTracer;
 }
 
 /** Options of watch(): the filters, the interval and a signal to stop. */

@@ -26,10 +26,11 @@ constexpr const char* kProtocolError = "TCPSTATE_PROTOCOL_ERROR";
 constexpr const char* kTimeout = "TCPSTATE_TIMEOUT";
 constexpr const char* kNetnsNotFound = "TCPSTATE_NETNS_NOT_FOUND";
 constexpr const char* kNetnsInvalid = "TCPSTATE_NETNS_INVALID";
+constexpr const char* kTracingUnavailable = "TCPSTATE_TRACING_UNAVAILABLE";
 
 constexpr const char* kErrorCodes[] = {
-    kSystemError,    kPermissionDenied, kUnsupportedPlatform, kDiagUnavailable,
-    kProtocolError,  kTimeout,          kNetnsNotFound,       kNetnsInvalid,
+    kSystemError,   kPermissionDenied, kUnsupportedPlatform, kDiagUnavailable,    kProtocolError,
+    kTimeout,       kNetnsNotFound,    kNetnsInvalid,        kTracingUnavailable,
 };
 
 inline SysError MakeError(const char* code, int errnum, const char* syscall, std::string message) {

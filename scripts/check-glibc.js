@@ -7,6 +7,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const FLOORS = { GLIBC: '2.17', GLIBCXX: '3.4.22', CXXABI: '1.3.9' };
+// The connect tracer's addon (trace/tcpstate_trace.node) links libbpf.so.1, which the distributions
+// that ship it (Debian 12, Ubuntu 24.04, RHEL 9) pair with glibc 2.34+ and GCC 11+: its own floor.
+const TRACE_FLOORS = { GLIBC: '2.34', GLIBCXX: '3.4.29', CXXABI: '1.3.13' };
 
 function compare(a, b) {
   const x = a.split('.').map(Number);
@@ -22,10 +25,11 @@ function requirements(file) {
   const text = execFileSync('readelf', ['-W', '--dyn-syms', file], { encoding: 'utf8' });
   const newest = {};
   const above = [];
+  const floors = path.basename(file) === 'tcpstate_trace.node' ? TRACE_FLOORS : FLOORS;
   for (const match of text.matchAll(/\s(\S+)@(GLIBC|GLIBCXX|CXXABI)_([0-9.]+)/g)) {
     const [, symbol, family, version] = match;
     if (!newest[family] || compare(version, newest[family]) > 0) newest[family] = version;
-    if (compare(version, FLOORS[family]) > 0) above.push(`${symbol}@${family}_${version}`);
+    if (compare(version, floors[family]) > 0) above.push(`${symbol}@${family}_${version}`);
   }
   return { newest, above };
 }

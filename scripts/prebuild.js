@@ -36,6 +36,20 @@ function run(file, args, env) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+// prebuildify takes one .node file; the connect tracer's addon (built alongside, with its own
+// glibc floor, see scripts/check-glibc.js) goes to prebuilds/<target>/trace/, stripped.
+// Only for a build on the target's own kind of machine: a cross build has no libbpf of the target.
+function copyTraceAddon(name) {
+  const fs = require('node:fs');
+  const built = path.join(root, 'build', 'Release', 'trace', 'tcpstate_trace.node');
+  if (!fs.existsSync(built)) return;
+  const dir = path.join(root, 'prebuilds', name, 'trace');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'tcpstate_trace.node');
+  fs.copyFileSync(built, file);
+  run('strip', ['--strip-unneeded', file], {});
+}
+
 function main() {
   const name = process.argv[2];
   const target = TARGETS[name];
@@ -54,9 +68,11 @@ function main() {
     '--napi', '--strip', '--tag-libc', `--target=${process.versions.node}`,
     `--platform=${target.platform}`, `--arch=${target.arch}`,
   ], native ? {} : target.env);
+  if (target.platform === 'linux' && native) copyTraceAddon(name);
   if (target.platform === 'linux') {
     const dir = path.join(root, 'prebuilds', name);
-    const files = require('node:fs').readdirSync(dir).map((f) => path.join(dir, f));
+    const files = require('node:fs').readdirSync(dir, { recursive: true })
+      .filter((f) => f.endsWith('.node')).map((f) => path.join(dir, f));
     run(process.execPath, [path.join(__dirname, 'check-glibc.js'), ...files]);
   }
   // prebuildify builds in build/, which node-gyp-build prefers to prebuilds/: leave a

@@ -3,7 +3,8 @@
 // and UndefinedBehaviorSanitizer (gcc), preloading the ASan runtime into node.
 const { execFileSync, spawnSync } = require('node:child_process');
 const path = require('node:path');
-const { addon, root } = require('../test/helpers/build');
+const fs = require('node:fs');
+const { addon, compile, root } = require('../test/helpers/build');
 
 const built = addon('tcpstate-asan.node', "OS=='linux'", [
   '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer',
@@ -11,6 +12,14 @@ const built = addon('tcpstate-asan.node', "OS=='linux'", [
   // cannot, and reports every virtual call. Memory and the other UB checks stay on.
   '-fno-sanitize=vptr',
 ]);
+// The connect tracer's addon too, where libbpf is installed (as binding.gyp decides).
+const traceBuildable = execFileSync(process.execPath, [path.join(root, 'native/trace/probe.js'), process.arch], { encoding: 'utf8' }) === '1';
+const traced = traceBuildable ? compile('tcpstate-trace-asan.node', ['native/trace/addon.cc', 'native/trace/tracer.cc'], [
+  '-shared', '-fPIC', '-fvisibility=hidden', `-I${require('node-addon-api').include_dir}`,
+  `-I${path.join(path.dirname(process.execPath), '..', 'include', 'node')}`, '-I/usr/include/node',
+  '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_CPP_EXCEPTIONS_ALL',
+  '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer', '-fno-sanitize=vptr', '-Wl,--no-as-needed', '-lbpf',
+]) : null;
 const runtime = execFileSync('gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
 const files = process.argv.slice(2);
 const tests = files.length ? files : ['test/*.test.js', 'test/*.test.mjs'];
@@ -21,9 +30,11 @@ const env = {
   ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=1:halt_on_error=1:verify_asan_link_order=0',
   UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1',
   TCPSTATE_TEST_ADDON: built,
+  ...(traced ? { TCPSTATE_TEST_TRACE_ADDON: traced } : {}),
   NODE_OPTIONS: `${process.env.NODE_OPTIONS || ''} --require ${path.join(root, 'test/helpers/addon-override.js')}`.trim(),
 };
 console.log(`# addon: ${path.relative(root, built)} (ASan + UBSan)`);
+if (traced && fs.existsSync(traced)) console.log(`# trace addon: ${path.relative(root, traced)} (ASan + UBSan)`);
 const run = spawnSync('sh', ['-c', `exec "${process.execPath}" --test --test-concurrency=1 ${tests.join(' ')}`], {
   cwd: root, env, stdio: 'inherit',
 });

@@ -66,7 +66,8 @@ describe('the npm tarball', () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
     for (const wanted of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'binding.gyp', 'dist/index.js',
       'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'dist/cli.js', 'native/addon.cc', 'native/linux/netlink.cc',
-      'prebuilds/linux-x64/tcpstate.glibc.node']) {
+      'prebuilds/linux-x64/tcpstate.glibc.node', 'prebuilds/linux-x64/trace/tcpstate_trace.node',
+      'native/trace/connect.skel.h', 'native/trace/probe.js']) {
       assert.ok(files.includes(wanted), `missing ${wanted}`);
     }
     for (const file of files) {
@@ -102,6 +103,19 @@ describe('the npm tarball', () => {
     assert.ok(cli.sockets && cli.ephemeralRange && Array.isArray(cli.destinations), Object.keys(cli).join(','));
   });
 
+  it('the shipped linux-x64 trace addon attaches (as root), from the prebuild', { skip: rootSkipReason() ?? false }, () => {
+    const env = { ...process.env, PATH: bin, PREBUILDS_ONLY: '1' };
+    const out = JSON.parse(run(process.execPath, ['-e', `
+      require('tcpstate').traceConnects().then((t) => {
+        const addon = Object.keys(require.cache).find((f) => f.endsWith('tcpstate_trace.node'));
+        const attempts = t.read().attempts;
+        t.close();
+        process.stdout.write(JSON.stringify({ addon, attempts }));
+      }, (e) => { console.error(e); process.exit(1); });`], { cwd: project, env }));
+    assert.match(out.addon, /node_modules\/tcpstate\/prebuilds\/linux-x64\/trace\/tcpstate_trace\.node$/);
+    assert.ok(out.attempts >= 0);
+  });
+
   it('type-checks a TypeScript consumer against the shipped types', () => {
     fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
@@ -119,9 +133,17 @@ describe('the npm tarball', () => {
       const e: boolean = new TcpStateError('x', { code: 'TCPSTATE_TIMEOUT', errno: 0, syscall: null }) instanceof Error;
       // @ts-expect-error: not a state name
       snapshot({ states: ['OPEN'] });
-      void [n, port, p, e];`;
-    fs.writeFileSync(path.join(project, 'consumer.mts'), `import { snapshot, sockets, pressureAsync, TcpStateError, type Snapshot, type Socket, type Pressure } from 'tcpstate';\n${body}\n`);
-    fs.writeFileSync(path.join(project, 'consumer.cts'), `import { snapshot, sockets, pressureAsync, TcpStateError, type Snapshot, type Socket, type Pressure } from 'tcpstate';\n${body}\n`);
+      const traced = async (): Promise<number> => {
+        const tracer: ConnectTracer = await traceConnects({ netns: '/var/run/netns/a', top: 5 });
+        const stats: ConnectStats = tracer.read();
+        const demand: number | undefined = pressure({ tracer }).destinations[0]?.demand;
+        tracer.close();
+        return stats.failures.EADDRNOTAVAIL + (stats.destinations[0]?.processes[0]?.failures ?? 0) + (demand ?? 0);
+      };
+      void [n, port, p, e, traced];`;
+    const names = 'snapshot, sockets, pressure, pressureAsync, traceConnects, TcpStateError, type Snapshot, type Socket, type Pressure, type ConnectTracer, type ConnectStats';
+    fs.writeFileSync(path.join(project, 'consumer.mts'), `import { ${names} } from 'tcpstate';\n${body}\n`);
+    fs.writeFileSync(path.join(project, 'consumer.cts'), `import { ${names} } from 'tcpstate';\n${body}\n`);
     run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project]);
   });
 

@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 import { bracketHost } from '../address';
-import { PROMETHEUS_CONTENT_TYPE, createMetricsReader, renderPrometheus } from '../metrics';
+import { PROMETHEUS_CONTENT_TYPE, createMetricsReader, renderPrometheus, type MetricsReader } from '../metrics';
 import { createAllNetnsMetricsReader } from '../metrics/all-netns';
+import { traceConnects, type ConnectTracer } from '../trace';
 
 export interface ServeRun {
   host: string;
@@ -16,6 +17,8 @@ export interface ServeRun {
   /** Every network namespace, with `netns` and `container` labels; at most `maxNetns` with series. */
   allNetns?: boolean;
   maxNetns?: number;
+  /** Trace connect() (in `netns` when given, else in every namespace) and export its counters. */
+  trace?: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }
@@ -30,7 +33,7 @@ function hostForUrl(address: AddressInfo): string {
 }
 
 /** The all-namespaces reader, logging each failed namespace's error as the single reader logs its one. */
-function allNetnsReader(run: ServeRun): ReturnType<typeof createMetricsReader> {
+function allNetnsReader(run: ServeRun): Pick<MetricsReader, 'read' | 'errors' | 'lastError'> {
   const reader = createAllNetnsMetricsReader({
     top: run.top, minIntervalMs: run.minIntervalMs, ...(run.maxNetns === undefined ? {} : { maxNamespaces: run.maxNetns }),
   });
@@ -57,8 +60,11 @@ function allNetnsReader(run: ServeRun): ReturnType<typeof createMetricsReader> {
  * Prometheus drop the body, counter included), and logged on stderr.
  */
 export async function runServe(run: ServeRun, version: string): Promise<void> {
+  const where = run.netns === undefined ? {} : { netns: run.netns };
+  // The tracer first: without the privileges serve fails at start, not at every scrape.
+  const tracer: ConnectTracer | null = run.trace ? await traceConnects(where) : null;
   const reader = run.allNetns ? allNetnsReader(run) : createMetricsReader({
-    top: run.top, minIntervalMs: run.minIntervalMs, ...(run.netns === undefined ? {} : { netns: run.netns }),
+    top: run.top, minIntervalMs: run.minIntervalMs, ...where, ...(tracer ? { tracer } : {}),
   });
   let logged = 0;
 
@@ -93,13 +99,18 @@ export async function runServe(run: ServeRun, version: string): Promise<void> {
   }
 
   const server = createServer(handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: run.host, port: run.port }, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: run.host, port: run.port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    tracer?.close();
+    throw error;
+  }
   // The handlers go in before the URL is printed: whoever waits for that line may signal at once.
   const stopped = new Promise<void>((resolve) => {
     const stop = () => {
@@ -114,4 +125,5 @@ export async function runServe(run: ServeRun, version: string): Promise<void> {
   const address = server.address() as AddressInfo;
   run.stdout.write(`tcpstate serve: metrics at http://${hostForUrl(address)}:${address.port}/metrics\n`);
   await stopped;
+  tracer?.close();
 }

@@ -1,6 +1,7 @@
 // `tcpstate watch`: a live view, redrawn in place on a terminal, one frame after another otherwise.
 // Each frame is one read of the table: one pressure(), whose state counts fill the table.
 import { STATES, pressureAsync } from '../index';
+import { traceConnects, type ConnectStats, type ConnectTracer } from '../trace';
 import type { Pressure, StateCounts, TcpState } from '../types';
 import { difference, schedule } from '../watch';
 import {
@@ -16,6 +17,8 @@ export interface WatchRun {
   style: Style;
   /** Read in this network namespace. */
   where?: { netns?: string };
+  /** Trace connect() too (in the `where` namespace, else every namespace). */
+  trace?: boolean;
 }
 
 const HISTORY = 40;
@@ -25,7 +28,11 @@ interface View {
   shown: Set<TcpState>;
   timeWait: number[];
   busiest: number[];
+  /** With --trace: connect() attempts and failures per second between the last two frames. */
+  connects?: { attempts: number; failures: number; history: number[] };
 }
+
+const failuresOf = (s: ConnectStats) => s.failures.EADDRNOTAVAIL + s.failures.ECONNREFUSED + s.failures.ETIMEDOUT + s.failures.other;
 
 /** What a frame shows besides the read itself: the change since the previous frame. */
 export interface Change {
@@ -69,6 +76,11 @@ export function renderFrame(view: View, p: Pressure, change: Change, style: Styl
             `${rate(top.maxConnectRate)}/s · out of ports in ${eta(top.secondsToExhaustion)}`)
         : style.dim('no destination uses ephemeral ports')],
   ];
+  if (view.connects) {
+    const c = view.connects;
+    trend.push(['connects', `${rate(c.attempts)}/s`, style.cyan(sparkline(c.history)),
+      c.failures > 0 ? style.yellow(`${rate(c.failures)} failed/s`) : style.dim('none failed')]);
+  }
   lines.push(...table(trend, ['left', 'right', 'left', 'left']));
   lines.push('');
   if (p.warnings.length === 0) lines.push(`${style.dim('warnings')}  ${style.green('none')}`);
@@ -80,7 +92,10 @@ const ENTER = '\x1b[?1049h\x1b[?25l';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
 
 /** Runs until `frames` are shown, or until SIGINT/SIGTERM (exit code 0 either way). */
-export async function runWatch({ intervalMs, frames, stdout, style, where = {} }: WatchRun): Promise<void> {
+export async function runWatch({ intervalMs, frames, stdout, style, where = {}, trace = false }: WatchRun): Promise<void> {
+  // The tracer first: without the privileges the command fails before the screen is taken.
+  const tracer: ConnectTracer | null = trace ? await traceConnects(where.netns === undefined ? {} : { netns: where.netns }) : null;
+  let lastTrace: ConnectStats | null = null;
   const interactive = Boolean(stdout.isTTY);
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -96,8 +111,21 @@ export async function runWatch({ intervalMs, frames, stdout, style, where = {} }
     let shown = 0;
     let previous: { pressure: Pressure; at: number } | null = null;
     for await (const at of schedule(intervalMs, controller.signal)) {
-      const p = await pressureAsync({ top: 1, ...where, ...(previous ? { since: previous.pressure } : {}) });
+      const p = await pressureAsync({
+        top: 1, ...where, ...(previous ? { since: previous.pressure } : {}), ...(tracer ? { tracer } : {}),
+      });
       if (controller.signal.aborted) break;
+      if (tracer) {
+        const now = tracer.read();
+        const from = lastTrace ?? { ...now, attempts: 0, established: 0, failures: { EADDRNOTAVAIL: 0, ECONNREFUSED: 0, ETIMEDOUT: 0, other: 0 }, timestamp: now.since };
+        const seconds = Math.max(0.001, (now.timestamp - from.timestamp) / 1000);
+        const attempts = (now.attempts - from.attempts) / seconds;
+        view.connects ??= { attempts: 0, failures: 0, history: [] };
+        view.connects.attempts = attempts;
+        view.connects.failures = (failuresOf(now) - failuresOf(from)) / seconds;
+        remember(view.connects.history, attempts);
+        lastTrace = now;
+      }
       const change: Change = { ratePerSec: null, connectRate: null };
       if (previous) {
         const seconds = (at - previous.at) / 1000;
@@ -124,6 +152,7 @@ export async function runWatch({ intervalMs, frames, stdout, style, where = {} }
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    tracer?.close();
     if (interactive) stdout.write(LEAVE);
   }
 }

@@ -1,5 +1,6 @@
 // What each tcpstate metric is: name, type, unit, labels and help. The one definition
 // behind `tcpstate serve`, the prom-client collector and the OpenTelemetry gauges.
+import { TRACE_METRICS } from '../trace-metrics';
 import type { TcpCounters, WarningCode } from '../types';
 
 export type MetricType = 'gauge' | 'counter';
@@ -93,6 +94,7 @@ export const WARNING_CODES: Record<WarningCode, true> = {
   RANGE_NARROWER_THAN_DEFAULT: true,
   RESERVED_PORTS_IN_RANGE: true,
   MAX_USER_PORT_LIMITS_RANGE: true,
+  CONNECTS_FAILING: true,
 };
 
 /** What the prom-client and OpenTelemetry integrations return. */
@@ -101,4 +103,9 @@ export interface MetricsRegistration {
   readonly names: readonly string[];
   /** Removes the metrics (prom-client) or the callback (OpenTelemetry) again. */
   unregister(): void;
+}
+
+/** The metrics exposed: METRICS, and TRACE_METRICS when there is a tracer. */
+export function metricDefinitions(traced: boolean): readonly MetricDefinition[] {
+  return traced ? [...METRICS, ...TRACE_METRICS] : METRICS;
 }

@@ -2,7 +2,8 @@
 import { TcpStateError, pressureAsync } from '../index';
 import type { Pressure } from '../types';
 import { parseMetricsOptions } from '../options';
-import type { MetricFamily } from './definitions';
+import { checkTracer, type ConnectStats, type ConnectTracer } from '../trace';
+import { metricDefinitions, type MetricDefinition, type MetricFamily } from './definitions';
 import { metricFamilies, type MetricsInput } from './samples';
 
 export interface MetricsOptions {
@@ -12,9 +13,13 @@ export interface MetricsOptions {
   minIntervalMs?: number;
   /** Read in this network namespace (a path such as /var/run/netns/NAME). Default: the caller's. */
   netns?: string;
+  /** A tracer from traceConnects(): adds the connect counters and CONNECTS_FAILING. */
+  tracer?: ConnectTracer;
 }
 
 export interface MetricsReader {
+  /** The metrics this reader gives (with a tracer, the trace metrics too). */
+  readonly definitions: readonly MetricDefinition[];
   /** The metric families from a fresh read, or from the last one if it is younger than `minIntervalMs`. Never rejects for a failed read. */
   read(): Promise<MetricFamily[]>;
   /** Failed reads so far. */
@@ -52,7 +57,8 @@ export function sharedReads<T>(readOnce: () => Promise<T>, minIntervalMs: number
  * scrape cost one read.
  */
 export function createMetricsReader(options?: MetricsOptions): MetricsReader {
-  const { top, minIntervalMs, netns } = parseMetricsOptions(options);
+  const { top, minIntervalMs, netns, tracer: given } = parseMetricsOptions(options);
+  const tracer = given === undefined ? undefined : checkTracer(given);
   const where = netns === undefined ? {} : { netns };
   let errors = 0;
   let lastError: TcpStateError | null = null;
@@ -62,7 +68,9 @@ export function createMetricsReader(options?: MetricsOptions): MetricsReader {
     const started = performance.now();
     let table: MetricsInput['table'] = null;
     try {
-      const pressure = await pressureAsync({ top, ...where, ...(previous ? { since: previous } : {}) });
+      const pressure = await pressureAsync({
+        top, ...where, ...(previous ? { since: previous } : {}), ...(tracer ? { tracer } : {}),
+      });
       previous = pressure;
       table = { snapshot: pressure.snapshot, pressure };
       lastError = null;
@@ -71,10 +79,24 @@ export function createMetricsReader(options?: MetricsOptions): MetricsReader {
       errors++;
       lastError = error;
     }
-    return metricFamilies({ table, durationSeconds: (performance.now() - started) / 1000, errors });
+    const input: MetricsInput = { table, durationSeconds: (performance.now() - started) / 1000, errors };
+    if (tracer) input.trace = { stats: readTrace(tracer), top };
+    return metricFamilies(input);
+  }
+
+  function readTrace(t: ConnectTracer): ConnectStats | null {
+    try {
+      return t.read();
+    } catch (error) {
+      if (!(error instanceof TcpStateError)) throw error;
+      errors++;
+      lastError = error;
+      return null;
+    }
   }
 
   return {
+    definitions: metricDefinitions(tracer !== undefined),
     read: sharedReads(readOnce, minIntervalMs),
     get errors() {
       return errors;

@@ -1,12 +1,16 @@
 // How one read of the table becomes metric samples.
 import { STATES, UNKNOWN_STATE, type Destination, type Pressure, type Snapshot } from '../types';
-import { COUNTER_NAMES, METRICS, WARNING_CODES, type MetricFamily, type MetricSample } from './definitions';
+import type { ConnectStats } from '../trace';
+import { traceSamples } from '../trace-metrics';
+import { COUNTER_NAMES, WARNING_CODES, metricDefinitions, type MetricFamily, type MetricSample } from './definitions';
 
 /** What one read produced: the table (null when the read failed), its duration, the failures so far. */
 export interface MetricsInput {
   table: { snapshot: Snapshot; pressure: Pressure } | null;
   durationSeconds: number;
   errors: number;
+  /** With a tracer: its read (null when it failed) and how many destinations get series. */
+  trace?: { stats: ConnectStats | null; top: number };
 }
 
 function destinationLabels(d: Destination): Record<string, string> {
@@ -69,6 +73,7 @@ export function metricFamilies(input: MetricsInput): MetricFamily[] {
   const samples = input.table ? tableSamples(input.table.snapshot, input.table.pressure) : {};
   samples.tcpstate_read_duration_seconds = [{ labels: {}, value: input.durationSeconds }];
   samples.tcpstate_read_errors_total = [{ labels: {}, value: input.errors }];
-  return METRICS.map((definition) => ({ ...definition, samples: samples[definition.name] ?? [] }));
+  if (input.trace?.stats) Object.assign(samples, traceSamples(input.trace.stats, input.trace.top));
+  return metricDefinitions(input.trace !== undefined).map((definition) => ({ ...definition, samples: samples[definition.name] ?? [] }));
 }
 
