@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "../errors.h"
+#include "../promise_worker.h"
 #include "tracer.h"
 
 namespace tcpstate {
@@ -158,48 +159,28 @@ class TracerObject : public Napi::ObjectWrap<TracerObject> {
   Instance* instance_ = nullptr;
 };
 
-// Loads and attaches off the main thread (the verifier takes some milliseconds).
-class OpenWorker : public Napi::AsyncWorker {
+// Loads and attaches off the main thread (the verifier takes some milliseconds). If the
+// environment goes away before OnOK, the tracer is freed with this worker.
+class OpenWorker : public PromiseWorker {
  public:
   OpenWorker(const Napi::Env& env, TraceOptions options)
-      : Napi::AsyncWorker(env, "tcpstate:trace-open"), deferred_(Napi::Promise::Deferred::New(env)), options_(std::move(options)) {}
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
+      : PromiseWorker(env, "tcpstate:trace-open"), options_(std::move(options)) {}
 
   void Execute() override { tracer_ = Tracer::Open(options_, &error_); }
 
-  void OnOK() override {
-    try {
-      Napi::HandleScope scope(Env());
-      try {
-        if (!tracer_) {
-          deferred_.Resolve(ErrorObject(Env(), error_));
-          return;
-        }
-        Instance* instance = Env().GetInstanceData<Instance>();
-        Napi::Object object = instance->constructor.New({});
-        TracerObject* wrapped = TracerObject::Unwrap(object);
-        object.Set("netnsInode", Napi::Number::New(Env(), tracer_->netnsInode()));
-        object.Set("since", Napi::Number::New(Env(), tracer_->since()));
-        wrapped->Adopt(std::move(tracer_));
-        deferred_.Resolve(object);
-      } catch (const Napi::Error& e) {
-        deferred_.Reject(e.Value());
-      }
-    } catch (const Napi::Error&) {
-      // The environment is going away; the tracer is freed with this worker.
-    }
-  }
-
-  void OnError(const Napi::Error& e) override {
-    try {
-      deferred_.Reject(e.Value());
-    } catch (const Napi::Error&) {
-    }
+ protected:
+  Napi::Value Resolution() override {
+    if (!tracer_) return ErrorObject(Env(), error_);
+    Instance* instance = Env().GetInstanceData<Instance>();
+    Napi::Object object = instance->constructor.New({});
+    TracerObject* wrapped = TracerObject::Unwrap(object);
+    object.Set("netnsInode", Napi::Number::New(Env(), tracer_->netnsInode()));
+    object.Set("since", Napi::Number::New(Env(), tracer_->since()));
+    wrapped->Adopt(std::move(tracer_));
+    return object;
   }
 
  private:
-  Napi::Promise::Deferred deferred_;
   TraceOptions options_;
   std::unique_ptr<Tracer> tracer_;
   SysError error_;
