@@ -4,22 +4,22 @@
 const { execFileSync, spawnSync } = require('node:child_process');
 const path = require('node:path');
 const fs = require('node:fs');
-const { addon, compile, root } = require('../test/helpers/build');
+const { addon, addonFlags, compile, root } = require('../test/helpers/build');
 
-const built = addon('tcpstate-asan.node', "OS=='linux'", [
+const sanitize = [
   '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer',
   // The vptr check reads /proc/self/maps; in the test that uses up every file descriptor it
   // cannot, and reports every virtual call. Memory and the other UB checks stay on.
   '-fno-sanitize=vptr',
-]);
+];
+const built = addon('tcpstate-asan.node', "OS=='linux'", sanitize);
 // The connect tracer's addon too, where libbpf is installed (as binding.gyp decides).
 const traceBuildable = execFileSync(process.execPath, [path.join(root, 'native/trace/probe.js'), process.arch], { encoding: 'utf8' }) === '1';
-const traced = traceBuildable ? compile('tcpstate-trace-asan.node', ['native/trace/addon.cc', 'native/trace/tracer.cc'], [
-  '-shared', '-fPIC', '-fvisibility=hidden', `-I${require('node-addon-api').include_dir}`,
-  `-I${path.join(path.dirname(process.execPath), '..', 'include', 'node')}`, '-I/usr/include/node',
-  '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_CPP_EXCEPTIONS_ALL',
-  '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer', '-fno-sanitize=vptr', '-Wl,--no-as-needed', '-lbpf',
-]) : null;
+const traced = traceBuildable
+  ? compile('tcpstate-trace-asan.node', ['native/trace/addon.cc', 'native/trace/tracer.cc'], [
+    ...addonFlags(), ...sanitize, '-Wl,--no-as-needed', '-lbpf',
+  ])
+  : null;
 const runtime = execFileSync('gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
 const files = process.argv.slice(2);
 const tests = files.length ? files : ['test/*.test.js', 'test/*.test.mjs'];

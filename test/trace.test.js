@@ -488,12 +488,8 @@ describe('traceConnects() arguments', { skip: linuxSkip ?? false }, () => {
 
 describe('the trace addon', { skip: linuxSkip ?? false }, () => {
   it('built without libbpf, it loads and traceConnects() rejects with TCPSTATE_TRACING_UNAVAILABLE; the rest works', () => {
-    const { compile } = require('./helpers/build');
-    const include = require('node-addon-api').include_dir;
-    const nodeInclude = path.join(path.dirname(process.execPath), '..', 'include', 'node');
-    const stub = compile('trace-unavailable.node', ['native/trace/unavailable.cc'], [
-      '-shared', '-fPIC', `-I${include}`, `-I${nodeInclude}`, '-I/usr/include/node', '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS',
-    ]);
+    const { addonFlags, compile } = require('./helpers/build');
+    const stub = compile('trace-unavailable.node', ['native/trace/unavailable.cc'], addonFlags());
     const real = path.join(root, 'build', 'Release', 'trace', 'tcpstate_trace.node');
     const script = `
       const file = ${JSON.stringify(real)};

@@ -62,12 +62,15 @@ it('works in 8 worker threads at once and sees the same sockets', async () => {
 });
 
 it('survives a worker terminated while its async reads are in flight', async () => {
+  // Each read that settles starts another, so reads are always in flight and the worker
+  // never runs out of work and exits by itself (exit code 0) before terminate() reaches it.
   const code = `
     const tcpstate = require(require('node:worker_threads').workerData.root);
-    for (let i = 0; i < 50; i++) tcpstate.socketsAsync().catch(() => {});
+    const read = () => tcpstate.socketsAsync().then(read, read);
+    for (let i = 0; i < 50; i++) read();
     require('node:worker_threads').parentPort.postMessage('started');
   `;
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 30; round++) {
     const worker = new Worker(code, { eval: true, workerData: { root: require.resolve('..') } });
     await new Promise((resolve) => worker.once('message', resolve));
     const exitCode = await worker.terminate();

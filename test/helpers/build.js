@@ -17,22 +17,33 @@ function compile(name, sources, flags = []) {
   return target;
 }
 
+function gyp() {
+  return JSON.parse(fs.readFileSync(path.join(root, 'binding.gyp'), 'utf8'));
+}
+
 /** The sources binding.gyp builds under one of its conditions ("OS=='linux'", "OS!='linux'"). */
 function gypSources(condition) {
-  const gyp = JSON.parse(fs.readFileSync(path.join(root, 'binding.gyp'), 'utf8'));
-  const target = gyp.targets.find((t) => t.target_name === 'tcpstate');
+  const target = gyp().targets.find((t) => t.target_name === 'tcpstate');
   const branch = target.conditions.find(([c]) => c === condition);
   return [...target.sources, ...branch[1].sources];
 }
 
-/** Builds the addon from the sources of one binding.gyp condition, with extra flags. */
-function addon(name, condition, flags = []) {
+/**
+ * Compiler flags for an addon built outside node-gyp: the include directories of
+ * node-addon-api and Node, and the defines every target of binding.gyp gets.
+ */
+function addonFlags() {
   const include = require('node-addon-api').include_dir;
   const nodeInclude = path.join(path.dirname(process.execPath), '..', 'include', 'node');
-  return compile(name, gypSources(condition), [
+  return [
     '-shared', '-fPIC', '-fvisibility=hidden', `-I${include}`, `-I${nodeInclude}`, '-I/usr/include/node',
-    '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_CPP_EXCEPTIONS_ALL', ...flags,
-  ]);
+    ...gyp().target_defaults.defines.map((d) => `-D${d}`),
+  ];
+}
+
+/** Builds the addon from the sources of one binding.gyp condition, with extra flags. */
+function addon(name, condition, flags = []) {
+  return compile(name, gypSources(condition), [...addonFlags(), ...flags]);
 }
 
 let unsupported = null;
@@ -43,4 +54,4 @@ function unsupportedAddon() {
   return unsupported;
 }
 
-module.exports = { compile, addon, unsupportedAddon, root };
+module.exports = { compile, addon, addonFlags, unsupportedAddon, root };
