@@ -10,6 +10,12 @@ export function unmapIPv4(address: string): string {
   return address.toLowerCase().startsWith(MAPPED_PREFIX) && isIPv4(inner) ? inner : address;
 }
 
+/** Whether an address is loopback (127.0.0.0/8, ::1, or 127.x mapped into IPv6). */
+export function isLoopback(address: string): boolean {
+  const v4 = unmapIPv4(address);
+  return v4 === '::1' || (isIPv4(v4) && v4.startsWith('127.'));
+}
+
 /** An address as the host part of `host:port` or a URL: IPv6 in brackets. */
 export function bracketHost(address: string): string {
   return address.includes(':') ? `[${address}]` : address;

@@ -1,6 +1,6 @@
 // The exhaustion verdict: what the ephemeral range allows, what each destination uses of it,
 // how fast it closes connections, and the warnings. Pure functions over native-shaped reads.
-import { describeDestination } from './address';
+import { describeDestination, isLoopback } from './address';
 import type {
   NativeDestination,
   NativeEphemeralRange,
@@ -198,15 +198,19 @@ function status(d: Omit<Destination, 'status'>, blocked: number, available: numb
   return load > HIGH_UTILIZATION || d.utilization > HIGH_UTILIZATION ? 'high' : 'fine';
 }
 
+/** Whether new connections to a destination may take over its TIME_WAIT ports under the range's reuse mode. */
+export function reusesTimeWait(mode: EphemeralRange['timeWaitReuse'], localAddress: string, remoteAddress: string): boolean {
+  return mode === 'all' || (mode === 'loopback' && (isLoopback(localAddress) || isLoopback(remoteAddress)));
+}
+
 function toDestination(
   d: NativeDestination,
   pool: Pool,
-  platform: Platform,
   timers: boolean,
   sinceSeconds: number | null,
 ): Destination {
   const { range } = pool;
-  const reuses = platform.reusesTimeWait(range.settings, d.localAddress, d.remoteAddress);
+  const reuses = reusesTimeWait(range.timeWaitReuse, d.localAddress, d.remoteAddress);
   const reusable = reuses ? Math.min(d.timeWait, d.timers.pastReuseDelay) : 0;
   const blocked = unavailable(d, reusable, pool);
   const rate = timers ? closeRate(d.timeWait, d.timers, range.timeWaitSeconds, sinceSeconds) : null;
@@ -243,7 +247,7 @@ function toHostPorts(native: NativePressure, range: EphemeralRange): HostPorts {
 const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
 const number = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
-function destinationWarnings(d: Destination, range: EphemeralRange, platform: Platform): Warning[] {
+function destinationWarnings(d: Destination, range: EphemeralRange): Warning[] {
   const out: Warning[] = [];
   const where = describeDestination(d);
   // Host-wide, an exhausted pool is one warning for the host (HOST_PORTS_HIGH), not one per destination.
@@ -275,7 +279,7 @@ function destinationWarnings(d: Destination, range: EphemeralRange, platform: Pl
     const when = d.secondsToExhaustion === null ? '' : d.secondsToExhaustion === 0
       ? ', out of ports now'
       : `, out of ports in about ${number(Math.max(0.1, d.secondsToExhaustion))} s`;
-    const advice = platform.timeWaitReuse(range.settings) === 'all' || reuses
+    const advice = range.timeWaitReuse === 'all' || reuses
       ? 'reuse connections (pooling, keep-alive).'
       : 'reuse connections (pooling, keep-alive), or allow TIME_WAIT reuse (Linux: net.ipv4.tcp_tw_reuse=1 with tcp_timestamps).';
     out.push({
@@ -289,7 +293,7 @@ function destinationWarnings(d: Destination, range: EphemeralRange, platform: Pl
 
 function warnings(pressure: Omit<Pressure, 'warnings'>, platform: Platform): Warning[] {
   const { range, hostPorts } = pressure;
-  const out: Warning[] = pressure.destinations.flatMap((d) => destinationWarnings(d, range, platform));
+  const out: Warning[] = pressure.destinations.flatMap((d) => destinationWarnings(d, range));
   if (hostPorts.utilization > HIGH_UTILIZATION) {
     const held = `${number(hostPorts.inUse)} of ${number(range.available)} ephemeral ports (${percent(hostPorts.utilization)}) are held ` +
       `on this host${hostPorts.listening > 0 ? `, ${number(hostPorts.listening)} of them by listeners` : ''}`;
@@ -383,7 +387,7 @@ export function toPressure(
     counters: toCounters(native.counters.values),
     snapshot,
     destinationCount: native.destinationCount,
-    destinations: native.destinations.map((d) => toDestination(d, pool, platform, timers, sinceSeconds)),
+    destinations: native.destinations.map((d) => toDestination(d, pool, timers, sinceSeconds)),
   };
   return { ...result, warnings: warnings(result, platform) };
 }

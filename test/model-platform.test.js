@@ -9,6 +9,7 @@ const { linux } = require('../dist/platform/linux');
 const { win32 } = require('../dist/platform/win32');
 const { stateMask, stateNames, MASK_STATES } = require('../dist/platform/table');
 const { platformFor } = require('../dist/platform/index');
+const { reusesTimeWait } = require('../dist/ports');
 const { parseOptions } = require('../dist/options');
 const { unmapIPv4, bracketHost, describeDestination } = require('../dist/address');
 
@@ -369,7 +370,7 @@ describe('win32.rangeSettings', () => {
   });
 });
 
-describe('reusesTimeWait', () => {
+describe('TIME_WAIT reuse: the platform\'s mode, then reusesTimeWait() per destination', () => {
   const settings = (reuse, timestamps) => ({
     tcpTwReuse: { value: reuse, source: reuse === null ? null : 'sysctl', name: 'net.ipv4.tcp_tw_reuse' },
     tcpTimestamps: { value: timestamps, source: timestamps === null ? null : 'sysctl', name: 'net.ipv4.tcp_timestamps' },
@@ -377,39 +378,39 @@ describe('reusesTimeWait', () => {
   });
 
   it('Linux: tcp_tw_reuse 1 with timestamps, for any destination', () => {
-    assert.equal(linux.reusesTimeWait(settings(1, 1), '10.0.0.1', '10.0.0.2'), true);
-    assert.equal(linux.reusesTimeWait(settings(1, 1), 'fd00::1', 'fd00::2'), true);
-    assert.equal(linux.reusesTimeWait(settings(1, 0), '10.0.0.1', '10.0.0.2'), false);
-    assert.equal(linux.reusesTimeWait(settings(1, null), '10.0.0.1', '10.0.0.2'), false);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(settings(1, 1)), '10.0.0.1', '10.0.0.2'), true);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(settings(1, 1)), 'fd00::1', 'fd00::2'), true);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(settings(1, 0)), '10.0.0.1', '10.0.0.2'), false);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(settings(1, null)), '10.0.0.1', '10.0.0.2'), false);
   });
 
   it('Linux: tcp_tw_reuse 2 only with a loopback end and timestamps', () => {
     const two = settings(2, 1);
-    assert.equal(linux.reusesTimeWait(two, '127.0.0.1', '127.0.0.1'), true);
-    assert.equal(linux.reusesTimeWait(two, '10.0.0.1', '127.0.0.53'), true);
-    assert.equal(linux.reusesTimeWait(two, '127.255.255.254', '10.0.0.1'), true);
-    assert.equal(linux.reusesTimeWait(two, '::1', 'fd00::2'), true);
-    assert.equal(linux.reusesTimeWait(two, '::ffff:127.0.0.1', '::ffff:10.0.0.2'), true);
-    assert.equal(linux.reusesTimeWait(two, '::FFFF:127.0.0.1', '::ffff:10.0.0.2'), true);
-    assert.equal(linux.reusesTimeWait(two, '10.0.0.1', '10.0.0.2'), false);
-    assert.equal(linux.reusesTimeWait(two, '::ffff:10.0.0.1', '::ffff:10.0.0.2'), false);
-    assert.equal(linux.reusesTimeWait(two, 'fd00::1', 'fd00::2'), false);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(two), '127.0.0.1', '127.0.0.1'), true);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(two), '10.0.0.1', '127.0.0.53'), true);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(two), '127.255.255.254', '10.0.0.1'), true);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(two), '::1', 'fd00::2'), true);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(two), '::ffff:127.0.0.1', '::ffff:10.0.0.2'), true);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(two), '::FFFF:127.0.0.1', '::ffff:10.0.0.2'), true);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(two), '10.0.0.1', '10.0.0.2'), false);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(two), '::ffff:10.0.0.1', '::ffff:10.0.0.2'), false);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(two), 'fd00::1', 'fd00::2'), false);
     // Not loopback: 128.x, and 127.x spelled as a non-mapped IPv6 address.
-    assert.equal(linux.reusesTimeWait(two, '128.0.0.1', '10.0.0.2'), false);
-    assert.equal(linux.reusesTimeWait(two, '::127.0.0.1', '10.0.0.2'), false);
-    assert.equal(linux.reusesTimeWait(settings(2, 0), '127.0.0.1', '127.0.0.1'), false);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(two), '128.0.0.1', '10.0.0.2'), false);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(two), '::127.0.0.1', '10.0.0.2'), false);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(settings(2, 0)), '127.0.0.1', '127.0.0.1'), false);
   });
 
   it('Linux: off with tcp_tw_reuse 0, missing, or an unknown value', () => {
-    assert.equal(linux.reusesTimeWait(settings(0, 1), '127.0.0.1', '127.0.0.1'), false);
-    assert.equal(linux.reusesTimeWait(settings(null, 1), '127.0.0.1', '127.0.0.1'), false);
-    assert.equal(linux.reusesTimeWait(settings(3, 1), '127.0.0.1', '127.0.0.1'), false);
-    assert.equal(linux.reusesTimeWait({ timeWaitSeconds: { value: 60, source: 'constant', name: 'x' } }, '127.0.0.1', '127.0.0.1'), false);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(settings(0, 1)), '127.0.0.1', '127.0.0.1'), false);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(settings(null, 1)), '127.0.0.1', '127.0.0.1'), false);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse(settings(3, 1)), '127.0.0.1', '127.0.0.1'), false);
+    assert.equal(reusesTimeWait(linux.timeWaitReuse({ timeWaitSeconds: { value: 60, source: 'constant', name: 'x' } }), '127.0.0.1', '127.0.0.1'), false);
   });
 
   it('Windows and the unsupported platform: never', () => {
-    assert.equal(win32.reusesTimeWait(settings(1, 1), '127.0.0.1', '127.0.0.1'), false);
-    assert.equal(platformFor('unsupported').reusesTimeWait(settings(1, 1), '127.0.0.1', '127.0.0.1'), false);
+    assert.equal(reusesTimeWait(win32.timeWaitReuse(settings(1, 1)), '127.0.0.1', '127.0.0.1'), false);
+    assert.equal(reusesTimeWait(platformFor('unsupported').timeWaitReuse(settings(1, 1)), '127.0.0.1', '127.0.0.1'), false);
   });
 });
 

@@ -17,7 +17,6 @@ const none: Platform = {
   rangeSettings: () => ({ timeWaitSeconds: { value: null, source: null, name: 'none' } }),
   timeWaitReuse: () => 'none',
   reuseDelayMs: () => null,
-  reusesTimeWait: () => false,
 };
 
 /** The platform module of the backend the addon was built with. */

@@ -1,6 +1,3 @@
-import { isIPv4 } from 'node:net';
-
-import { unmapIPv4 } from '../address';
 import type { NativeEphemeralRange } from '../binding';
 import type { Setting, TcpState } from '../types';
 import type { Platform } from './table';
@@ -53,11 +50,6 @@ function sysctl(native: NativeEphemeralRange, name: string): Setting {
   };
 }
 
-function isLoopback(address: string): boolean {
-  const v4 = unmapIPv4(address);
-  return v4 === '::1' || (isIPv4(v4) && v4.startsWith('127.'));
-}
-
 export const linux: Platform = {
   raw,
   // BOUND_INACTIVE costs the kernel a second walk (of its bind table): it is read only
@@ -105,9 +97,5 @@ export const linux: Platform = {
   reuseDelayMs(settings) {
     if (linux.timeWaitReuse(settings) === 'none') return null;
     return settings.tcpTwReuseDelay?.value ?? DEFAULT_REUSE_DELAY_MS;
-  },
-  reusesTimeWait(settings, localAddress, remoteAddress) {
-    const mode = linux.timeWaitReuse(settings);
-    return mode === 'all' || (mode === 'loopback' && (isLoopback(localAddress) || isLoopback(remoteAddress)));
   },
 };

@@ -20,8 +20,6 @@ export interface Platform {
   timeWaitReuse(settings: RangeSettings): EphemeralRange['timeWaitReuse'];
   /** How old a TIME_WAIT socket must be before reuse may take it, in ms; null where there is no reuse. */
   reuseDelayMs(settings: RangeSettings): number | null;
-  /** Whether new connections to this destination may reuse its TIME_WAIT ports. */
-  reusesTimeWait(settings: RangeSettings, localAddress: string, remoteAddress: string): boolean;
   /** The owning PID a row reports, or null when that number names no owner. Default: as reported. */
   ownerPid?(pid: number): number | null;
   /** Whether TIME_WAIT rows tell the time left on them; without it close rates are null. Default true. */

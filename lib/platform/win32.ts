@@ -176,5 +176,4 @@ export const win32: Platform = {
   // connect() on Windows has no setting that hands out a port still in TIME_WAIT.
   timeWaitReuse: () => 'none',
   reuseDelayMs: () => null,
-  reusesTimeWait: () => false,
 };
