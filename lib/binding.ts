@@ -139,6 +139,7 @@ export interface NativePressure extends NativeReadInfo {
   snapshot: NativeSnapshot;
   counters: NativeCounters;
   timeWait: number;
+  namespaceTimeWait: number | null;
   clientSideTimeWait: number;
   serverSideTimeWait: number;
   otherTimeWait: number;

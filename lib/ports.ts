@@ -308,12 +308,14 @@ function warnings(pressure: Omit<Pressure, 'warnings'>, platform: Platform): War
           'local address, or widen the range.',
     });
   }
+  // The limit bounds the whole namespace: compare its count, not the filtered one.
   const buckets = range.settings.tcpMaxTwBuckets?.value;
-  if (typeof buckets === 'number' && pressure.timeWait >= buckets) {
+  const timeWait = Math.max(pressure.timeWait, pressure.namespaceTimeWait ?? 0);
+  if (typeof buckets === 'number' && timeWait >= buckets) {
     out.push({
       code: 'TIME_WAIT_BUCKETS_FULL',
       message:
-        `${number(pressure.timeWait)} TIME_WAIT sockets reach net.ipv4.tcp_max_tw_buckets (${number(buckets)}): ` +
+        `${number(timeWait)} TIME_WAIT sockets reach net.ipv4.tcp_max_tw_buckets (${number(buckets)}): ` +
         'the kernel now drops new TIME_WAIT sockets early; raise the limit or close fewer connections.',
     });
   }
@@ -379,6 +381,7 @@ export function toPressure(
     consistent: native.consistent,
     range,
     timeWait: native.timeWait,
+    namespaceTimeWait: native.namespaceTimeWait,
     clientSideTimeWait: native.clientSideTimeWait,
     serverSideTimeWait: native.serverSideTimeWait,
     otherTimeWait: native.otherTimeWait,

@@ -310,7 +310,14 @@ export interface Warning {
 
 export interface Pressure extends ReadInfo {
   range: EphemeralRange;
+  /** TIME_WAIT sockets the read saw (within the filters). */
   timeWait: number;
+  /**
+   * Every TIME_WAIT socket of the network namespace read, whatever the filters, as the kernel
+   * counts them against `tcp_max_tw_buckets` (Linux `/proc/net/sockstat` "tw", read with the
+   * table: no walk); `null` where the OS keeps no such count (Windows).
+   */
+  namespaceTimeWait: number | null;
   /** TIME_WAIT sockets whose local port is in the ephemeral range: this host closed an outgoing connection first. */
   clientSideTimeWait: number;
   /** TIME_WAIT sockets whose local port is a listening port: this host's server closed first. */

@@ -27,6 +27,10 @@ SysError ReadSnapshot(const Query& query, Snapshot* out);
 SysError ReadEach(const Query& query, RecordSink* sink, ReadInfo* info);
 SysError ReadEphemeralRange(EphemeralRange* out);
 SysError ReadCounters(Counters* out);
+// The TIME_WAIT sockets of the whole network namespace as the kernel counts them against
+// its limit (Linux: /proc/net/sockstat "tw", bounded by tcp_max_tw_buckets), whatever a
+// query filters. O(1). Fails where the OS keeps no such count.
+SysError ReadTimeWaitCount(uint32_t* out);
 
 // Runs `task` in the network namespace at `path` (empty: where the caller is), on a
 // thread of its own when a namespace is given, and sets *inode to the namespace's inode.

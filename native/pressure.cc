@@ -244,6 +244,7 @@ SysError ReadPressure(const PressureRequest& given, Pressure* out) {
     // The counters are O(1) to read and come from the same namespace; a platform that
     // has none leaves them absent rather than failing the read.
     if (!ReadCounters(&out->counters).ok()) out->counters = Counters();
+    out->hasNamespaceTimeWait = ReadTimeWaitCount(&out->namespaceTimeWait).ok();
     return SysError();
   } catch (const std::bad_alloc&) {
     out->destinations.clear();

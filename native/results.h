@@ -113,6 +113,8 @@ struct Pressure {
   Snapshot snapshot;  // the read's sockets per raw state (its info is the Pressure's)
   Counters counters;  // the namespace's TCP counters, read with the table
   uint32_t timeWait = 0;
+  bool hasNamespaceTimeWait = false;  // ReadTimeWaitCount answered
+  uint32_t namespaceTimeWait = 0;     // every TIME_WAIT socket of the namespace, unfiltered
   uint32_t clientSideTimeWait = 0;  // local port in the ephemeral range
   uint32_t serverSideTimeWait = 0;  // local port is a listening port
   uint32_t otherTimeWait = 0;

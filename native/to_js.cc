@@ -154,6 +154,9 @@ Napi::Value PressureToJs(const Napi::Env& env, const Pressure& pressure) {
   counters.info = pressure.info;
   object.Set("counters", CountersToJs(env, counters));
   object.Set("timeWait", Napi::Number::New(env, pressure.timeWait));
+  object.Set("namespaceTimeWait", pressure.hasNamespaceTimeWait
+                                      ? Napi::Value(Napi::Number::New(env, pressure.namespaceTimeWait))
+                                      : env.Null());
   object.Set("clientSideTimeWait", Napi::Number::New(env, pressure.clientSideTimeWait));
   object.Set("serverSideTimeWait", Napi::Number::New(env, pressure.serverSideTimeWait));
   object.Set("otherTimeWait", Napi::Number::New(env, pressure.otherTimeWait));

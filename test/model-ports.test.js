@@ -114,6 +114,7 @@ function pressureOf(range, destinations = [], over = {}) {
     snapshot: rawCounts(),
     counters: { ...readInfo({ source: 'procfs' }), values: {} },
     timeWait: 0,
+    namespaceTimeWait: null,
     clientSideTimeWait: 0,
     serverSideTimeWait: 0,
     otherTimeWait: 0,
@@ -1160,6 +1161,19 @@ describe('warnings: TIME_WAIT_BUCKETS_FULL', () => {
         'early; raise the limit or close fewer connections.',
     );
     assert.deepEqual(codes(buckets(1500, sysctl(1000))), ['TIME_WAIT_BUCKETS_FULL']);
+  });
+
+  it('compares the namespace\'s whole count when the read was filtered', () => {
+    const native = (timeWait, namespaceTimeWait) => pressureOf(
+      linuxRange({ ...WIDE, sysctls: { tcp_max_tw_buckets: sysctl(1000) } }), [], { timeWait, namespaceTimeWait });
+    const filtered = run(native(5, 1000));
+    assert.equal(filtered.namespaceTimeWait, 1000);
+    assert.deepEqual(codes(filtered), ['TIME_WAIT_BUCKETS_FULL']);
+    assert.match(filtered.warnings[0].message, /^1,000 TIME_WAIT sockets reach/);
+    assert.deepEqual(codes(run(native(5, 999))), []);
+    // The read's own count stands where the namespace count is missing or lags behind it.
+    assert.deepEqual(codes(run(native(1000, 990))), ['TIME_WAIT_BUCKETS_FULL']);
+    assert.equal(run(native(5, null)).namespaceTimeWait, null);
   });
 
   it('does not fire below it, or when the sysctl is missing', () => {

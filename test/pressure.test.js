@@ -93,6 +93,30 @@ describe('ephemeral range exhaustion', { skip }, () => {
     assert.equal(only.timeWait, 5);
   });
 
+  it('judges tcp_max_tw_buckets on the namespace\'s TIME_WAIT count, whatever the filters', async () => {
+    // 64 TIME_WAIT sockets toward 5001 and 5 toward 5002 from the tests above.
+    const stat = await ns.send('readFile', { path: '/proc/net/sockstat' });
+    const tw = Number(/^TCP: .* tw (\d+)/m.exec(stat)[1]);
+    assert.equal(tw, 69);
+    const only = await ns.value('pressure', { remotePort: 5002 });
+    assert.equal(only.timeWait, 5);
+    assert.equal(only.namespaceTimeWait, 69);
+    assert.ok(!only.warnings.some((w) => w.code === 'TIME_WAIT_BUCKETS_FULL'));
+    const limit = await ns.send('readFile', { path: SYSCTL + 'tcp_max_tw_buckets' });
+    await sysctl(ns, 'tcp_max_tw_buckets', 69);
+    try {
+      for (const options of [{ remotePort: 5002 }, { states: ['ESTABLISHED'] }, {}]) {
+        const p = await ns.value('pressure', options);
+        assert.equal(p.namespaceTimeWait, 69);
+        const full = p.warnings.filter((w) => w.code === 'TIME_WAIT_BUCKETS_FULL');
+        assert.equal(full.length, 1, JSON.stringify(options));
+        assert.match(full[0].message, /^69 TIME_WAIT sockets reach net\.ipv4\.tcp_max_tw_buckets \(69\)/);
+      }
+    } finally {
+      await sysctl(ns, 'tcp_max_tw_buckets', limit.trim());
+    }
+  });
+
   it('counts ip_local_reserved_ports inside the range, and follows range changes', async () => {
     await sysctl(ns, 'ip_local_reserved_ports', '40010-40019,40063,50000-50010');
     let range = await ns.value('ephemeralRange');

@@ -105,7 +105,45 @@ void ParseCounters(const std::string& text, const CounterSource* sources, size_t
   }
 }
 
+bool ParseSockstatTimeWait(const std::string& text, uint32_t* out) {
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::vector<std::string> fields = Fields(text.substr(at, end - at));
+    at = end + 1;
+    if (fields.empty() || fields[0] != "TCP:") continue;
+    // Name and value pairs after the prefix.
+    for (size_t k = 1; k + 1 < fields.size(); k += 2) {
+      double value = 0;
+      if (fields[k] != "tw") continue;
+      if (!Unsigned(fields[k + 1], &value) || value > 4294967295.0) return false;
+      *out = static_cast<uint32_t>(value);
+      return true;
+    }
+    return false;
+  }
+  return false;
+}
+
 }  // namespace linux_backend
+
+SysError ReadTimeWaitCount(uint32_t* out) {
+  try {
+    const char* path = "/proc/thread-self/net/sockstat";
+    std::string text;
+    int err = 0;
+    if (!linux_backend::ReadFile(path, size_t(1) << 16, &text, &err)) {
+      return linux_backend::FromErrno(err, "open", (std::string("cannot read ") + path).c_str());
+    }
+    if (!linux_backend::ParseSockstatTimeWait(text, out)) {
+      return MakeError(kProtocolError, 0, "read", std::string("no TIME_WAIT count in ") + path);
+    }
+    return SysError();
+  } catch (const std::bad_alloc&) {
+    return OutOfMemory();
+  }
+}
 
 SysError ReadCounters(Counters* out) {
   try {

@@ -4,6 +4,7 @@
 #define TCPSTATE_LINUX_COUNTERS_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "../results.h"
@@ -30,6 +31,11 @@ extern const size_t kNetstatCounterCount;
 // Never reads past the text, whatever it holds.
 void ParseCounters(const std::string& text, const CounterSource* sources, size_t count,
                    Counters* out);
+
+// The "tw" field of the "TCP:" line of /proc/net/sockstat ("TCP: inuse 3 orphan 0 tw 8
+// alloc 4 mem 1"): false when the text has no such line or field, or its value is not a
+// whole number below 2^32. Never reads past the text.
+bool ParseSockstatTimeWait(const std::string& text, uint32_t* out);
 
 }  // namespace linux_backend
 }  // namespace tcpstate

@@ -21,6 +21,7 @@ uint32_t BackendFields() { return 0; }
 SysError ReadEach(const Query&, RecordSink*, ReadInfo*) { return Unsupported(); }
 SysError ReadEphemeralRange(EphemeralRange*) { return Unsupported(); }
 SysError ReadCounters(Counters*) { return Unsupported(); }
+SysError ReadTimeWaitCount(uint32_t*) { return Unsupported(); }
 
 SysError InNamespace(const std::string& path, const std::function<SysError()>& task,
                      uint64_t* inode) {

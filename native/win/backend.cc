@@ -213,6 +213,11 @@ SysError ReadCounters(Counters* out) {
   return SysError();
 }
 
+// Windows keeps no count of its TIME_WAIT sockets apart from the table, and no limit on them.
+SysError ReadTimeWaitCount(uint32_t*) {
+  return MakeError(kSystemError, 0, "GetTcpStatisticsEx", "Windows keeps no TIME_WAIT count apart from the table");
+}
+
 SysError InNamespace(const std::string& path, const std::function<SysError()>& task,
                      uint64_t* inode) {
   *inode = 0;

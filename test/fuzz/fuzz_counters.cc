@@ -1,6 +1,7 @@
 // libFuzzer harness: any bytes as the text of /proc/net/snmp or /proc/net/netstat, parsed
-// for the counters of both. Never crashes; a counter is present only if its prefix and
-// its name occur in the text, and holds a whole number from 0 to 2^64.
+// for the counters of both, and as /proc/net/sockstat for its TIME_WAIT count. Never
+// crashes; a counter is present only if its prefix and its name occur in the text, and
+// holds a whole number from 0 to 2^64; a TIME_WAIT count only if "TCP:" and "tw" occur.
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -36,5 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   Check(text, kSnmpCounters, kSnmpCounterCount);
   Check(text, kNetstatCounters, kNetstatCounterCount);
+  uint32_t tw = 7;
+  bool found = ParseSockstatTimeWait(text, &tw);
+  if (!found && tw != 7) __builtin_trap();  // untouched when absent
+  if (found && (text.find("TCP:") == std::string::npos || text.find("tw") == std::string::npos)) __builtin_trap();
   return 0;
 }

@@ -466,6 +466,52 @@ void CounterTests() {
         "a NUL inside a name keeps it from matching");
 }
 
+uint32_t SockstatTw(const std::string& text, bool* ok) {
+  uint32_t value = 12345;
+  *ok = ParseSockstatTimeWait(text, &value);
+  return value;
+}
+
+bool TwIs(const std::string& text, uint32_t expected) {
+  bool ok = false;
+  uint32_t value = SockstatTw(text, &ok);
+  return ok && value == expected;
+}
+
+bool NoTw(const std::string& text) {
+  bool ok = true;
+  uint32_t value = SockstatTw(text, &ok);
+  return !ok && value == 12345;  // untouched
+}
+
+void SockstatTests() {
+  // Captured from a namespace with 69 TIME_WAIT sockets (Linux 6.18).
+  const char captured[] =
+      "sockets: used 12\n"
+      "TCP: inuse 2 orphan 0 tw 69 alloc 3 mem 1\n"
+      "UDP: inuse 0 mem 0\n"
+      "UDPLITE: inuse 0\n"
+      "RAW: inuse 0\n"
+      "FRAG: inuse 0 memory 0\n";
+  Check(TwIs(captured, 69), "a captured /proc/net/sockstat gives its TCP tw");
+  Check(TwIs("TCP: tw 0", 0), "tw 0 without a final newline");
+  Check(TwIs("TCP: inuse 1 orphan 2 tw 4294967295 alloc 1 mem 1\n", 4294967295u), "2^32 - 1 is kept");
+  Check(NoTw("TCP: inuse 1 orphan 2 tw 4294967296 alloc 1 mem 1\n"), "2^32 is no count");
+  Check(TwIs("TCP:  inuse  1   tw  7 \n", 7), "runs of spaces separate fields like one space");
+  Check(NoTw("TCP6: inuse 1 tw 5\n") && NoTw("xTCP: tw 5\n") && NoTw("Tcp: tw 5\n") && NoTw("TCP tw 5\n"),
+        "only the line that starts with TCP: counts");
+  Check(NoTw("TCP: inuse 1 orphan 0 alloc 1\n"), "a TCP: line without tw gives nothing");
+  Check(NoTw("TCP: inuse tw orphan 3\n"), "tw counts only at a name's position (fields pair up as name, value)");
+  Check(NoTw("TCP: inuse 1 tw\n"), "tw without its value gives nothing");
+  for (const char* bad : {"-1", "1.5", "+5", "0x10", "5a", ""}) {
+    Check(NoTw(std::string("TCP: inuse 1 tw ") + bad + " alloc 1\n"), std::string("a value \"") + bad + "\" is no count");
+  }
+  Check(NoTw("") && NoTw("\n\n") && NoTw("sockets: used 3\n"), "text without a TCP: line gives nothing");
+  Check(NoTw("TCP: inuse 1\nTCP: tw 5\n"), "only the first TCP: line is read");
+  const char nul[] = "TCP: inuse 1 t\0w 5\n";
+  Check(NoTw(std::string(nul, sizeof(nul) - 1)), "a NUL inside a name keeps it from matching");
+}
+
 void PortListTests() {
   PortRanges ranges;
   Check(ParsePortList("", &ranges) && ranges.empty(), "an empty reserved list");
@@ -540,6 +586,7 @@ int main() {
   BytecodeTests();
   PortListTests();
   CounterTests();
+  SockstatTests();
   KernelTests();
   std::printf("%d failed\n", failures);
   return failures == 0 ? 0 : 1;
