@@ -248,6 +248,9 @@ describe('the Windows backend in node.exe under Wine', { skip, timeout: 300000 }
     assert.deepEqual(p.destinations.map(shape), linux.pressure.destinations.map(shape));
     assert.deepEqual(p.destinations.slice(0, 3).map(shape), EXPECTED.destinations);
     assert.equal(p.closeRate, null);
+    // Windows keeps no TIME_WAIT count apart from the table; Linux reads its namespace's.
+    assert.equal(p.namespaceTimeWait, null);
+    assert.equal(linux.pressure.namespaceTimeWait, linux.pressure.timeWait);
     for (const d of p.destinations) {
       assert.equal(d.closeRate, null);
       assert.equal(d.secondsToExhaustion, null);
