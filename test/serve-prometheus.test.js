@@ -3,104 +3,47 @@
 // read back through Prometheus' HTTP query API, and the exposition is checked by promtool.
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
-const { setTimeout: delay } = require('node:timers/promises');
 const { Namespace, rootSkipReason } = require('./helpers/netns');
 const { buildScenario, EXPECTED } = require('./helpers/scenario');
 const { toolSkipReason, exited, lineMatching } = require('./helpers/tools');
 const { parseExposition } = require('./helpers/exposition');
+const { Prometheus } = require('./helpers/prometheus');
 
 const CLI = path.join(__dirname, '..', 'dist', 'cli.js');
-const INSIDE = path.join(__dirname, 'helpers', 'inside.js');
 const skip = rootSkipReason() ?? toolSkipReason('prometheus', 'promtool:prometheus') ?? false;
 
 // The test's own traffic (scrapes, queries) runs over IPv6 loopback, so the IPv4 counts stay exact.
-const PROMETHEUS = 'http://[::1]:9090';
 const EXPORTER = '[::1]:9464';
-
-const CONFIG = `
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: tcpstate
-    static_configs:
-      - targets: ['${EXPORTER}']
-`;
 
 describe('tcpstate serve scraped by Prometheus', { skip }, () => {
   let ns;
-  let dir;
   let serve;
   let prometheus;
-  let prometheusLog = '';
 
-  const http = (url, method) => ns.send('run', { module: INSIDE, fn: 'http', args: { url, method } });
-
-  async function query(promql) {
-    const response = await http(`${PROMETHEUS}/api/v1/query?query=${encodeURIComponent(promql)}`);
-    assert.equal(response.status, 200, response.body);
-    const body = JSON.parse(response.body);
-    assert.equal(body.status, 'success');
-    return body.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
-  }
-
-  /** Polls a query until `check(result)` holds; fails with the last result after `ms`. */
-  async function eventually(promql, check, ms = 30000) {
-    const deadline = Date.now() + ms;
-    let last;
-    for (;;) {
-      try {
-        last = await query(promql);
-        if (check(last)) return last;
-      } catch (error) {
-        last = error.message;
-      }
-      if (Date.now() > deadline) {
-        assert.fail(`${promql}: ${JSON.stringify(last)}\nprometheus: ${prometheusLog.slice(-2000)}`);
-      }
-      await delay(250);
-    }
-  }
-
+  const http = (url, method) => prometheus.http(url, method);
+  const query = (promql) => prometheus.query(promql);
+  const eventually = (promql, check, ms) => prometheus.eventually(promql, check, ms);
   const single = (value) => (result) => result.length === 1 && result[0].value === value;
 
   before(async () => {
     ns = await Namespace.create();
     await buildScenario(ns);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpstate-prometheus-'));
-    fs.writeFileSync(path.join(dir, 'prometheus.yml'), CONFIG);
-
     serve = spawn('ip', ['netns', 'exec', ns.name, process.execPath, CLI, 'serve', '--host', '::1', '--port', '9464', '--min-interval', '100ms'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await lineMatching(serve, /metrics at http:\/\/\[::1\]:9464\/metrics/);
-
-    prometheus = spawn('ip', ['netns', 'exec', ns.name, 'prometheus',
-      `--config.file=${path.join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(dir, 'data')}`,
-      '--web.listen-address=[::1]:9090',
-      '--log.level=warn',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    prometheus.stdout.on('data', (chunk) => (prometheusLog += chunk));
-    prometheus.stderr.on('data', (chunk) => (prometheusLog += chunk));
+    prometheus = Prometheus.start(ns, [EXPORTER]);
   });
 
   after(async () => {
-    if (prometheus) {
-      prometheus.kill('SIGTERM');
-      await exited(prometheus);
-    }
+    if (prometheus) await prometheus.stop();
     if (serve) {
       serve.kill('SIGTERM');
       await exited(serve);
     }
     if (ns) await ns.destroy();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('Prometheus scrapes the exporter and stores the scenario', async () => {
