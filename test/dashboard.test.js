@@ -7,18 +7,16 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawn, execFileSync } = require('node:child_process');
-const { Namespace, rootSkipReason } = require('./helpers/netns');
-const { buildScenario } = require('./helpers/scenario');
-const { toolSkipReason, exited, lineMatching } = require('./helpers/tools');
-const { Prometheus } = require('./helpers/prometheus');
+const { execFileSync } = require('node:child_process');
+const { rootSkipReason } = require('./helpers/netns');
+const { toolSkipReason } = require('./helpers/tools');
+const { scrapedScenario, stopScenario } = require('./helpers/prometheus');
 const { METRICS } = require('../dist/metrics');
 const { NETNS_METRICS } = require('../dist/metrics/all-netns');
 const { TRACE_METRICS } = require('../dist/trace-metrics');
 
 const ROOT = path.join(__dirname, '..');
 const FILE = path.join(ROOT, 'deploy', 'grafana-dashboard.json');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const dashboard = JSON.parse(fs.readFileSync(FILE, 'utf8'));
 
 // Labels Prometheus adds to every scraped series, and those `--all-netns` adds to a namespace's.
@@ -129,30 +127,19 @@ describe('deploy/grafana-dashboard.json', () => {
 const skip = rootSkipReason() ?? toolSkipReason('prometheus', 'promtool:prometheus') ?? false;
 
 describe('the dashboard\'s queries on a real Prometheus', { skip }, () => {
+  let scenario;
   let ns;
-  let serve;
   let prometheus;
 
   before(async () => {
-    ns = await Namespace.create();
-    await buildScenario(ns);
     // A namespace's series appear once its table is walked: it holds TIME_WAIT (the scenario does).
-    serve = spawn('ip', ['netns', 'exec', ns.name, process.execPath, CLI, '--all-netns', 'serve', '--host', '::1', '--port', '9465',
-      '--min-interval', '100ms'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    await lineMatching(serve, /metrics at http:\/\/\[::1\]:9465\/metrics/);
-    prometheus = Prometheus.start(ns, ['[::1]:9465']);
+    scenario = await scrapedScenario(['--all-netns'], 9465);
+    ({ ns, prometheus } = scenario);
     // rate() and increase() need two samples of a series.
     await prometheus.eventually('count_over_time(tcpstate_read_duration_seconds[1m])', (r) => r.length === 1 && r[0].value >= 3);
   });
 
-  after(async () => {
-    if (prometheus) await prometheus.stop();
-    if (serve) {
-      serve.kill('SIGTERM');
-      await exited(serve);
-    }
-    if (ns) await ns.destroy();
-  });
+  after(async () => scenario && stopScenario(scenario));
 
   it('every panel query runs, and answers where tcpstate has the series', async () => {
     for (const t of targets) {

@@ -3,21 +3,19 @@
 // read back through Prometheus' HTTP query API, and the exposition is checked by promtool.
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const path = require('node:path');
-const { spawn, spawnSync } = require('node:child_process');
-const { Namespace, rootSkipReason } = require('./helpers/netns');
-const { buildScenario, EXPECTED } = require('./helpers/scenario');
-const { toolSkipReason, exited, lineMatching } = require('./helpers/tools');
+const { spawnSync } = require('node:child_process');
+const { rootSkipReason } = require('./helpers/netns');
+const { EXPECTED } = require('./helpers/scenario');
+const { toolSkipReason, exited } = require('./helpers/tools');
 const { parseExposition } = require('./helpers/exposition');
-const { Prometheus } = require('./helpers/prometheus');
+const { scrapedScenario, stopScenario } = require('./helpers/prometheus');
 
-const CLI = path.join(__dirname, '..', 'dist', 'cli.js');
 const skip = rootSkipReason() ?? toolSkipReason('prometheus', 'promtool:prometheus') ?? false;
 
-// The test's own traffic (scrapes, queries) runs over IPv6 loopback, so the IPv4 counts stay exact.
-const EXPORTER = '[::1]:9464';
-
 describe('tcpstate serve scraped by Prometheus', { skip }, () => {
+  // The test's own traffic (scrapes, queries) runs over IPv6 loopback, so the IPv4 counts stay exact.
+  const EXPORTER = '[::1]:9464';
+  let scenario;
   let ns;
   let serve;
   let prometheus;
@@ -28,23 +26,11 @@ describe('tcpstate serve scraped by Prometheus', { skip }, () => {
   const single = (value) => (result) => result.length === 1 && result[0].value === value;
 
   before(async () => {
-    ns = await Namespace.create();
-    await buildScenario(ns);
-    serve = spawn('ip', ['netns', 'exec', ns.name, process.execPath, CLI, 'serve', '--host', '::1', '--port', '9464', '--min-interval', '100ms'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    await lineMatching(serve, /metrics at http:\/\/\[::1\]:9464\/metrics/);
-    prometheus = Prometheus.start(ns, [EXPORTER]);
+    scenario = await scrapedScenario([], 9464);
+    ({ ns, serve, prometheus } = scenario);
   });
 
-  after(async () => {
-    if (prometheus) await prometheus.stop();
-    if (serve) {
-      serve.kill('SIGTERM');
-      await exited(serve);
-    }
-    if (ns) await ns.destroy();
-  });
+  after(async () => scenario && stopScenario(scenario));
 
   it('Prometheus scrapes the exporter and stores the scenario', async () => {
     await eventually('up{job="tcpstate"}', single(1));

@@ -7,7 +7,11 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { setTimeout: delay } = require('node:timers/promises');
-const { exited } = require('./tools');
+const { Namespace } = require('./netns');
+const { buildScenario } = require('./scenario');
+const { exited, lineMatching } = require('./tools');
+
+const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 
 const INSIDE = path.join(__dirname, 'inside.js');
 // Over IPv6 loopback, so that the tests' IPv4 counts stay exact.
@@ -91,4 +95,33 @@ class Prometheus {
   }
 }
 
-module.exports = { Prometheus };
+/**
+ * A namespace holding the scenario table (helpers/scenario.js), `tcpstate ...cliArgs serve`
+ * in it on [::1]:port, and Prometheus scraping that: { ns, serve, prometheus, exporter }.
+ */
+async function scrapedScenario(cliArgs, port) {
+  const parts = { ns: await Namespace.create(), serve: null, prometheus: null, exporter: `[::1]:${port}` };
+  try {
+    await buildScenario(parts.ns);
+    parts.serve = spawn('ip', ['netns', 'exec', parts.ns.name, process.execPath, CLI, ...cliArgs, 'serve',
+      '--host', '::1', '--port', String(port), '--min-interval', '100ms'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await lineMatching(parts.serve, new RegExp(`metrics at http://\\[::1\\]:${port}/metrics`));
+    parts.prometheus = Prometheus.start(parts.ns, [parts.exporter]);
+    return parts;
+  } catch (error) {
+    await stopScenario(parts);
+    throw error;
+  }
+}
+
+/** Stops what scrapedScenario() started (whatever part of it did start). */
+async function stopScenario({ ns, serve, prometheus }) {
+  if (prometheus) await prometheus.stop();
+  if (serve) {
+    serve.kill('SIGTERM');
+    await exited(serve);
+  }
+  if (ns) await ns.destroy();
+}
+
+module.exports = { Prometheus, scrapedScenario, stopScenario };
