@@ -313,6 +313,9 @@ describe('the Windows backend in node.exe under Wine', { skip, timeout: 300000 }
 // outgoing socket to port 0): many destinations, each far from its own share, can fill it
 // together. The table is built from the Linux side of the namespace, each client port of its
 // own inside Windows' default range, and read in node.exe within TIME_WAIT's 60 s.
+// How many of the 13,500 rows Wine's slow read of /proc/net/tcp may miss (see below): 1 %.
+const WINE_READ_SLACK = Math.ceil(pool.TOTAL / 100);
+
 describe('the host-wide pool in node.exe under Wine', { skip, timeout: 300000 }, () => {
   let ns;
   let wine;
@@ -402,8 +405,13 @@ describe('the host-wide pool in node.exe under Wine', { skip, timeout: 300000 },
     const p = valueOf(answers, 'pressure');
     assert.equal(p.range.portScope, 'host');
     assert.equal(p.range.available, 16384 - p.range.reserved);
-    assert.ok(p.hostPorts.inUse >= pool.TOTAL, `hostPorts.inUse ${p.hostPorts.inUse}`);
-    assert.equal(p.hostPorts.inUse, linux.pressure.hostPorts.inUse, 'the same table Linux sees');
+    // Wine takes some 30 s to read this table from /proc/net/tcp, a page at a time, while
+    // other namespaces' TIME_WAIT sockets (of earlier tests) expire from the hash chains
+    // they share; procfs then skips the odd socket. Linux's own read took milliseconds.
+    const within = (value, exact) => value <= exact && value >= exact - WINE_READ_SLACK;
+    assert.ok(within(p.hostPorts.inUse, linux.pressure.hostPorts.inUse),
+      `hostPorts.inUse ${p.hostPorts.inUse}, Linux ${linux.pressure.hostPorts.inUse}: the same table`);
+    assert.ok(linux.pressure.hostPorts.inUse >= pool.TOTAL, `Linux hostPorts.inUse ${linux.pressure.hostPorts.inUse}`);
     assert.ok(p.hostPorts.utilization > 0.8, String(p.hostPorts.utilization));
     const codes = p.warnings.map((w) => w.code);
     assert.ok(codes.includes('HOST_PORTS_HIGH'), codes.join());
@@ -414,8 +422,8 @@ describe('the host-wide pool in node.exe under Wine', { skip, timeout: 300000 },
     const loaded = p.destinations.filter((d) => pool.DESTINATIONS.includes(d.remotePort));
     assert.deepEqual(loaded.map((d) => d.remotePort).sort(), [...pool.DESTINATIONS]);
     for (const d of loaded) {
-      assert.equal(d.portsInUse, pool.PER_DESTINATION, `:${d.remotePort}`);
-      assert.equal(d.timeWait, pool.PER_DESTINATION, `:${d.remotePort}`);
+      assert.ok(within(d.portsInUse, pool.PER_DESTINATION), `:${d.remotePort} ${d.portsInUse}`);
+      assert.equal(d.timeWait, d.portsInUse, `:${d.remotePort}`);
     }
     assert.ok(p.destinations.length > 0);
     for (const d of p.destinations) {
@@ -428,8 +436,13 @@ describe('the host-wide pool in node.exe under Wine', { skip, timeout: 300000 },
     }
     // Linux judges the same table per destination: each is fine there, the host's figure the same.
     for (const d of linux.pressure.destinations) assert.equal(d.status, 'fine', `Linux: ${d.remoteAddress}:${d.remotePort}`);
-    const shape = (d) => [unscoped(d.remoteAddress), d.remotePort, d.portsInUse];
-    assert.deepEqual(p.destinations.map(shape), linux.pressure.destinations.map(shape));
+    const key = (d) => `${unscoped(d.localAddress)} ${unscoped(d.remoteAddress)}:${d.remotePort}`;
+    const onLinux = new Map(linux.pressure.destinations.map((d) => [key(d), d.portsInUse]));
+    assert.deepEqual(p.destinations.map(key).sort(), [...onLinux.keys()].sort());
+    for (const d of p.destinations) assert.ok(within(d.portsInUse, onLinux.get(key(d))), `${key(d)}: ${d.portsInUse}, Linux ${onLinux.get(key(d))}`);
+    for (const d of linux.pressure.destinations.filter((d) => pool.DESTINATIONS.includes(d.remotePort))) {
+      assert.equal(d.portsInUse, pool.PER_DESTINATION, `Linux :${d.remotePort}`);
+    }
     assert.equal(linux.pressure.range.portScope, 'destination');
   });
 

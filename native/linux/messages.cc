@@ -115,14 +115,14 @@ void ParseDatagram(const uint8_t* data, size_t len, DumpState* state, DiagVisito
 }
 
 void ToRecord(const inet_diag_msg& msg, SocketRecord* out) {
+  // The caller reuses one record for every message: nothing of the previous socket may stay.
+  *out = SocketRecord();
   out->family = msg.idiag_family == AF_INET6 ? kIPv6 : kIPv4;
   out->state = msg.idiag_state;
   out->timer = msg.idiag_timer;
   out->localPort = ntohs(msg.id.idiag_sport);
   out->remotePort = ntohs(msg.id.idiag_dport);
   size_t addressBytes = out->family == kIPv6 ? 16 : 4;
-  std::memset(out->localAddress, 0, sizeof(out->localAddress));
-  std::memset(out->remoteAddress, 0, sizeof(out->remoteAddress));
   std::memcpy(out->localAddress, msg.id.idiag_src, addressBytes);
   std::memcpy(out->remoteAddress, msg.id.idiag_dst, addressBytes);
   // A link-local socket is bound to its interface: that is the addresses' scope.
@@ -135,7 +135,6 @@ void ToRecord(const inet_diag_msg& msg, SocketRecord* out) {
   out->inode = msg.idiag_inode;
   out->recvQueue = msg.idiag_rqueue;
   out->sendQueue = msg.idiag_wqueue;
-  out->pid = 0;
 }
 
 }  // namespace linux_backend

@@ -100,6 +100,29 @@ void ParserTests() {
           "a message converts to a record");
   }
   {
+    // One record serves every message of a dump: an IPv4 socket after a link-local IPv6 one
+    // keeps nothing of it (its scope ids once split one destination in two).
+    inet_diag_msg v6 = Socket(AF_INET6, 1, 5000);
+    const uint8_t linkLocal[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    std::memcpy(v6.id.idiag_src, linkLocal, 16);
+    std::memcpy(v6.id.idiag_dst, linkLocal, 16);
+    v6.id.idiag_if = 3;
+    v6.idiag_expires = 777;
+    inet_diag_msg v4 = Socket(AF_INET, 6, 40000);
+    v4.id.idiag_src[0] = htonl(0x7f000001);
+    v4.id.idiag_dst[0] = htonl(0x7f000001);
+    SocketRecord r;
+    ToRecord(v6, &r);
+    Check(r.localScope == 3 && r.remoteScope == 3, "a link-local IPv6 socket carries its interface as scope id");
+    ToRecord(v4, &r);
+    SocketRecord fresh;
+    ToRecord(v4, &fresh);
+    Check(r.localScope == 0 && r.remoteScope == 0 && r.timerMs == 0 &&
+              std::memcmp(&r.localAddress, &fresh.localAddress, 16) == 0 &&
+              std::memcmp(&r.remoteAddress, &fresh.remoteAddress, 16) == 0 && r.localAddress[4] == 0,
+          "an IPv4 socket converted into a reused record keeps nothing of the IPv6 one before it");
+  }
+  {
     // A message that carries attributes after inet_diag_msg, as the kernel sends.
     std::vector<uint8_t> payload(sizeof(inet_diag_msg) + 12, 0xab);
     inet_diag_msg a = Socket(AF_INET, 10, 22);
