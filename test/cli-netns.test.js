@@ -185,7 +185,7 @@ describe('tcpstate on a known table', { skip }, () => {
       return name;
     }
     const screen = (name, escapes) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', name);
-    async function until(name, check, what, ms = 15000) {
+    async function until(name, check, what, ms = 30000) {
       const deadline = Date.now() + ms;
       for (;;) {
         const text = screen(name, false);

@@ -38,10 +38,11 @@ async function scrape(port) {
 describe('tracing in the CLI and the exporters', { skip }, () => {
   it('watch --trace shows the connect rates and CONNECTS_FAILING for the namespace it reads', async () => {
     const ns = namespace();
-    // Refused connects for 4 s, while watch takes two frames a second apart.
+    // Refused connects until watch has taken its two frames a second apart (bounded at 60 s),
+    // however long the CLI takes to start and attach.
     const client = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '-e', `
       const net = require('net');
-      const end = Date.now() + 4000;
+      const end = Date.now() + 60000;
       const t = setInterval(() => {
         if (Date.now() > end) return clearInterval(t);
         net.connect(5010, '127.0.0.1').on('error', () => {});
@@ -55,6 +56,7 @@ describe('tracing in the CLI and the exporters', { skip }, () => {
       assert.match(frames[1], /CONNECTS_FAILING/);
       assert.match(frames[1], new RegExp(`127\\.0\\.0\\.1:5010 \\(netns ${ns.inode}\\).*ECONNREFUSED`));
     } finally {
+      client.kill();
       await exited(client);
       ns.destroy();
     }
