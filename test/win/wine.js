@@ -133,8 +133,18 @@ class WinePrefix {
 
   /** `reg` inside the prefix: `reg(['add', KEY, '/v', NAME, '/t', 'REG_DWORD', '/d', '5', '/f'])`. */
   reg(args) {
-    const run = this.exec(this.wine, ['reg', ...args]);
-    if (run.status !== 0) throw new Error(`wine64 reg ${args.join(' ')} exited with ${run.status}:\n${run.output}`);
+    // Wine now and then fails to start reg.exe at all ("ShellExecuteEx failed: Internal
+    // error", seen once in a full suite run); that says nothing of the registry, so wait for
+    // the wineserver to go idle and start it again, at most three times in all.
+    for (let attempt = 1; ; attempt++) {
+      const run = this.exec(this.wine, ['reg', ...args]);
+      if (run.status === 0) return;
+      const notStarted = /ShellExecuteEx failed|could not be started/.test(run.output);
+      if (!notStarted || attempt === 3) {
+        throw new Error(`wine64 reg ${args.join(' ')} exited with ${run.status} (attempt ${attempt}):\n${run.output}`);
+      }
+      this.exec(this.wineserver, ['-w'], { timeout: 120000 });
+    }
   }
 
   /**
