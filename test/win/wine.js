@@ -106,8 +106,22 @@ class WinePrefix {
     this.runs = 0;
   }
 
-  /** Runs a Wine program in the namespace; stdio to a file (node.exe fails on Unix pipes). */
-  exec(file, args, { env = {}, timeout = 60000 } = {}) {
+  /**
+   * Runs a Wine program in the namespace; stdio to a file (node.exe fails on Unix pipes).
+   * Wine now and then fails to start a program at all ("ShellExecuteEx failed: Internal
+   * error", seen once with reg.exe in a full suite run), which says nothing of the program:
+   * then it waits for the wineserver to go idle and starts it again, at most three times.
+   */
+  exec(file, args, options = {}) {
+    for (let attempt = 1; ; attempt++) {
+      const run = this.execOnce(file, args, options);
+      const notStarted = run.status !== 0 && /ShellExecuteEx failed|could not be started/.test(run.output);
+      if (!notStarted || attempt === 3) return run;
+      this.execOnce(this.wineserver, ['-w'], { timeout: 120000 });
+    }
+  }
+
+  execOnce(file, args, { env = {}, timeout = 60000 } = {}) {
     const log = path.join(this.dir, `run-${++this.runs}.log`);
     const fd = fs.openSync(log, 'w');
     let run;
@@ -133,18 +147,8 @@ class WinePrefix {
 
   /** `reg` inside the prefix: `reg(['add', KEY, '/v', NAME, '/t', 'REG_DWORD', '/d', '5', '/f'])`. */
   reg(args) {
-    // Wine now and then fails to start reg.exe at all ("ShellExecuteEx failed: Internal
-    // error", seen once in a full suite run); that says nothing of the registry, so wait for
-    // the wineserver to go idle and start it again, at most three times in all.
-    for (let attempt = 1; ; attempt++) {
-      const run = this.exec(this.wine, ['reg', ...args]);
-      if (run.status === 0) return;
-      const notStarted = /ShellExecuteEx failed|could not be started/.test(run.output);
-      if (!notStarted || attempt === 3) {
-        throw new Error(`wine64 reg ${args.join(' ')} exited with ${run.status} (attempt ${attempt}):\n${run.output}`);
-      }
-      this.exec(this.wineserver, ['-w'], { timeout: 120000 });
-    }
+    const run = this.exec(this.wine, ['reg', ...args]);
+    if (run.status !== 0) throw new Error(`wine64 reg ${args.join(' ')} exited with ${run.status}:\n${run.output}`);
   }
 
   /**
