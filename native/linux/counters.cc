@@ -15,18 +15,24 @@ namespace linux_backend {
 
 namespace {
 
-// Splits a line at spaces, dropping empty fields.
-std::vector<std::string> Fields(const std::string& line) {
-  std::vector<std::string> fields;
+// Splits text at `separator`; empty pieces are kept only when `keepEmpty` is set.
+std::vector<std::string> Split(const std::string& text, char separator, bool keepEmpty) {
+  std::vector<std::string> pieces;
   size_t at = 0;
-  while (at < line.size()) {
-    size_t end = line.find(' ', at);
-    if (end == std::string::npos) end = line.size();
-    if (end > at) fields.push_back(line.substr(at, end - at));
+  while (at < text.size()) {
+    size_t end = text.find(separator, at);
+    if (end == std::string::npos) end = text.size();
+    if (keepEmpty || end > at) pieces.push_back(text.substr(at, end - at));
     at = end + 1;
   }
-  return fields;
+  return pieces;
 }
+
+// The lines of a file's text, blank ones included (a table's two lines must be adjacent).
+std::vector<std::string> Lines(const std::string& text) { return Split(text, '\n', true); }
+
+// Splits a line at spaces, dropping empty fields.
+std::vector<std::string> Fields(const std::string& line) { return Split(line, ' ', false); }
 
 // A counter value: unsigned decimal digits (the kernel prints some Tcp fields, such as
 // MaxConn, as -1; those are not counters and never asked for).
@@ -64,14 +70,7 @@ const size_t kNetstatCounterCount = sizeof(kNetstatCounters) / sizeof(kNetstatCo
 
 void ParseCounters(const std::string& text, const CounterSource* sources, size_t count,
                    Counters* out) {
-  std::vector<std::string> lines;
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(at, end - at));
-    at = end + 1;
-  }
+  std::vector<std::string> lines = Lines(text);
   // A header line and its value line share the prefix; the header comes first.
   for (size_t i = 0; i + 1 < lines.size(); i++) {
     std::vector<std::string> names = Fields(lines[i]);
@@ -106,12 +105,8 @@ void ParseCounters(const std::string& text, const CounterSource* sources, size_t
 }
 
 bool ParseSockstatTimeWait(const std::string& text, uint32_t* out) {
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    std::vector<std::string> fields = Fields(text.substr(at, end - at));
-    at = end + 1;
+  for (const std::string& line : Lines(text)) {
+    std::vector<std::string> fields = Fields(line);
     if (fields.empty() || fields[0] != "TCP:") continue;
     // Name and value pairs after the prefix.
     for (size_t k = 1; k + 1 < fields.size(); k += 2) {
