@@ -37,6 +37,12 @@ function expand(expr) {
   return expr.replaceAll('$__rate_interval', '1m').replace(/\$(instance|container)\b/g, '.*');
 }
 
+/** A variable's `label_values(series, label)` as { series, label }; null for any other query. */
+function labelValues(query) {
+  const match = /^label_values\((.*),\s*([a-z_]+)\)$/.exec(query);
+  return match && { series: match[1], label: match[2] };
+}
+
 function metricsOf(expr) {
   return [...new Set(expr.match(/\btcpstate_[a-z_]+\b/g) ?? [])];
 }
@@ -116,7 +122,7 @@ describe('deploy/grafana-dashboard.json', () => {
         for (const label of definition.labels) allowed.add(label);
       }
       // label_values(metric, label) names its label as the second argument.
-      const extra = /^label_values\(.*,\s*([a-z_]+)\)$/.exec(expr)?.[1];
+      const extra = labelValues(expr)?.label;
       for (const label of [...labelsOf(expr), ...(extra ? [extra] : []), ...[...legend.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1])]) {
         assert.ok(allowed.has(label), `${where}: label ${label} is not on ${metrics.join(', ')}`);
       }
@@ -153,8 +159,8 @@ describe('the dashboard\'s queries on a real Prometheus', { skip }, () => {
 
   it('the variables list the exporter and the containers (the host\'s namespace is the empty one)', async () => {
     for (const v of variables.slice(1)) {
-      const [, match, label] = /^label_values\((.*),\s*([a-z_]+)\)$/.exec(v.query.query);
-      const values = await prometheus.api(`/api/v1/label/${label}/values?match[]=${encodeURIComponent(expand(match))}`);
+      const { series, label } = labelValues(v.query.query);
+      const values = await prometheus.api(`/api/v1/label/${label}/values?match[]=${encodeURIComponent(expand(series))}`);
       assert.ok(values.length > 0, `${v.name}: ${JSON.stringify(values)}`);
       if (v.name === 'instance') assert.deepEqual(values, ['[::1]:9465']);
     }
